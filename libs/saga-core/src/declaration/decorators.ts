@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { MessageType } from '@sagaflow/outbox-relay';
 import { DefinitionError } from '@sagaflow/outbox-relay';
-import type { Decision } from '../engine/decision';
 import { sagaMetadataOf, type MissingInstancePolicy } from './saga-metadata';
 import type { SagaOptions } from './saga-options';
 
@@ -40,10 +39,10 @@ export interface SagaEventHandlerOptions<T> {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- state and context types are the user's; only the message type is checked here */
-/** A starter's shape: the message's type is checked against the decorator's message type. */
-type StarterMethod<T> = (message: T, ctx: any) => Decision<any, any>;
+/** A starter's shape: the message's type is checked against the decorator's message type (the return is checked at run time: it must be a Decision). */
+type StarterMethod<T> = (message: T, ctx: any) => any;
 /** A handler's shape. */
-type HandlerMethod<T> = (state: any, message: T, ctx: any) => Decision<any, any>;
+type HandlerMethod<T> = (state: any, message: T, ctx: any) => any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 function handlerDecorator<T, F>(
@@ -59,10 +58,14 @@ function handlerDecorator<T, F>(
       throw new DefinitionError(`Saga ${className}: ${kind} on ${String(method)} must decorate a method`);
     }
     if (!type || typeof type.name !== 'string' || typeof type.validate !== 'function') {
-      throw new DefinitionError(`Saga ${className}: method ${String(method)} passes ${kind} something that is not a message type (use defineMessage)`);
+      throw new DefinitionError(
+        `Saga ${className}: method ${String(method)} passes ${kind} something that is not a message type (use defineMessage)`,
+      );
     }
     if (typeof correlate !== 'function') {
-      throw new DefinitionError(`Saga ${className}: method ${String(method)} handles ${type.name} without a correlate function`);
+      throw new DefinitionError(
+        `Saga ${className}: method ${String(method)} handles ${type.name} without a correlate function`,
+      );
     }
     sagaMetadataOf(target.constructor).handlers.push({
       method: String(method),
@@ -84,7 +87,13 @@ export function StartSaga<T>(type: MessageType<T>, options: StartSagaOptions<T>)
 
 /** A message handled by a running instance. The method is `(state, message, ctx) => Decision`. */
 export function SagaEventHandler<T>(type: MessageType<T>, options: SagaEventHandlerOptions<T>) {
-  return handlerDecorator<T, HandlerMethod<T>>('@SagaEventHandler', type, options?.correlate, false, options?.onMissingInstance);
+  return handlerDecorator<T, HandlerMethod<T>>(
+    '@SagaEventHandler',
+    type,
+    options?.correlate,
+    false,
+    options?.onMissingInstance,
+  );
 }
 
 /** After this handler's decision, a still-running saga ends Completed (Axon's `@EndSaga`). */
@@ -103,7 +112,9 @@ export function OnDeadline(name: string): MethodDecorator {
     const meta = sagaMetadataOf(target.constructor);
     const taken = meta.deadlineHandlers.get(name);
     if (taken) {
-      throw new DefinitionError(`Saga ${target.constructor.name}: methods ${taken} and ${String(method)} both handle deadline "${name}"`);
+      throw new DefinitionError(
+        `Saga ${target.constructor.name}: methods ${taken} and ${String(method)} both handle deadline "${name}"`,
+      );
     }
     meta.deadlineHandlers.set(name, String(method));
   };

@@ -17,5 +17,7 @@ export function toMilliseconds(value: Duration, where: string): number {
     const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
     if (match) return Number(match[1]) * units[match[2] as keyof typeof units];
   }
-  throw new DefinitionError(`${where} must be a positive duration such as 30s, 5m or 250ms; got ${JSON.stringify(value)}`);
+  throw new DefinitionError(
+    `${where} must be a positive duration such as 30s, 5m or 250ms; got ${JSON.stringify(value)}`,
+  );
 }

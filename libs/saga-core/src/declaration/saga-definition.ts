@@ -64,23 +64,34 @@ export interface BuildSagaDefinitionOptions {
  * Reads the decorators of `sagaClass`, validates them, and returns the frozen definition.
  * @throws DefinitionError naming the class and method at fault.
  */
-export function buildSagaDefinition(sagaClass: abstract new (...args: never[]) => unknown, options: BuildSagaDefinitionOptions = {}): SagaDefinition {
+export function buildSagaDefinition(
+  sagaClass: abstract new (...args: never[]) => unknown,
+  options: BuildSagaDefinitionOptions = {},
+): SagaDefinition {
   const name = sagaClass.name;
   const meta = sagaMetadataOf(sagaClass);
   const o = meta.options;
   if (!o) throw new DefinitionError(`class ${name} is not decorated with @Saga`);
   const where = `Saga ${name}`;
   if (typeof o.type !== 'string' || !/^[A-Za-z][A-Za-z0-9_.-]*$/.test(o.type)) {
-    throw new DefinitionError(`${where}: type must be a name like OrderFulfilment; got ${JSON.stringify(o.type)}`);
+    throw new DefinitionError(
+      `${where}: type must be a name like OrderFulfilment; got ${JSON.stringify(o.type)}`,
+    );
   }
   if (!Number.isInteger(o.version) || o.version < 1) {
     throw new DefinitionError(`${where}: version must be an integer ≥ 1; got ${JSON.stringify(o.version)}`);
   }
+  const timeoutMs = o.timeout === undefined ? undefined : toMilliseconds(o.timeout, `${where}: timeout`);
   const declared = o.steps?.steps;
   if (!Array.isArray(declared) || declared.length === 0) {
-    throw new DefinitionError(`${where}: steps must list at least one step (use sagaSteps<State>().step(...))`);
+    throw new DefinitionError(
+      `${where}: steps must list at least one step (use sagaSteps<State>().step(...))`,
+    );
   }
-  const defaultCompensationTimeout = o.compensationTimeout === undefined ? 30_000 : toMilliseconds(o.compensationTimeout, `${where}: compensationTimeout`);
+  const defaultCompensationTimeout =
+    o.compensationTimeout === undefined
+      ? 30_000
+      : toMilliseconds(o.compensationTimeout, `${where}: compensationTimeout`);
   const steps: StepDefinition[] = declared.map((s, i) => {
     if (s.compensation === undefined && i < declared.length - 1) {
       throw new DefinitionError(
@@ -93,9 +104,14 @@ export function buildSagaDefinition(sagaClass: abstract new (...args: never[]) =
       command: { command: s.command, payload: s.payload },
       compensation: s.compensation ?? null,
       withoutCompensationReason: s.withoutCompensationReason,
-      timeoutMs: s.timeout === undefined ? undefined : toMilliseconds(s.timeout, `${where}: timeout of step "${s.name}"`),
+      timeoutMs:
+        s.timeout === undefined
+          ? undefined
+          : toMilliseconds(s.timeout, `${where}: timeout of step "${s.name}"`),
       compensationTimeoutMs:
-        s.compensationTimeout === undefined ? defaultCompensationTimeout : toMilliseconds(s.compensationTimeout, `${where}: compensation timeout of step "${s.name}"`),
+        s.compensationTimeout === undefined
+          ? defaultCompensationTimeout
+          : toMilliseconds(s.compensationTimeout, `${where}: compensation timeout of step "${s.name}"`),
     } as StepDefinition;
   });
 
@@ -103,7 +119,9 @@ export function buildSagaDefinition(sagaClass: abstract new (...args: never[]) =
   for (const h of meta.handlers) {
     const taken = handlers.get(h.messageType.name);
     if (taken) {
-      throw new DefinitionError(`${where}: methods ${taken.method} and ${h.method} both handle ${h.messageType.name}`);
+      throw new DefinitionError(
+        `${where}: methods ${taken.method} and ${h.method} both handle ${h.messageType.name}`,
+      );
     }
     if (options.catalog && !options.catalog.find(h.messageType.name)) {
       throw new DefinitionError(
@@ -113,10 +131,15 @@ export function buildSagaDefinition(sagaClass: abstract new (...args: never[]) =
     handlers.set(h.messageType.name, h);
   }
   const starters = meta.handlers.filter((h) => h.starter);
-  if (starters.length === 0) throw new DefinitionError(`${where}: no method is decorated with @StartSaga, so no instance could ever start`);
+  if (starters.length === 0)
+    throw new DefinitionError(
+      `${where}: no method is decorated with @StartSaga, so no instance could ever start`,
+    );
   for (const m of meta.endMethods) {
     if (!meta.handlers.some((h) => h.method === m)) {
-      throw new DefinitionError(`${where}: method ${m} has @EndSaga but handles no message (add @SagaEventHandler)`);
+      throw new DefinitionError(
+        `${where}: method ${m} has @EndSaga but handles no message (add @SagaEventHandler)`,
+      );
     }
   }
   if (meta.endMethods.size === 0) {
@@ -124,32 +147,46 @@ export function buildSagaDefinition(sagaClass: abstract new (...args: never[]) =
   }
   const proto = (sagaClass as unknown as { prototype: Record<string, unknown> }).prototype;
   for (const [deadline, method] of meta.deadlineHandlers) {
-    if (typeof proto[method] !== 'function') throw new DefinitionError(`${where}: @OnDeadline("${deadline}") is on ${method}, which is not a method`);
+    if (typeof proto[method] !== 'function')
+      throw new DefinitionError(
+        `${where}: @OnDeadline("${deadline}") is on ${method}, which is not a method`,
+      );
   }
   if (options.catalog) {
     for (const s of steps) {
       for (const c of [s.command, s.compensation]) {
         if (c && !options.catalog.find(c.command.name)) {
-          throw new DefinitionError(`${where}: step "${s.name}" sends ${c.command.name}, which is not in the service's message catalog`);
+          throw new DefinitionError(
+            `${where}: step "${s.name}" sends ${c.command.name}, which is not in the service's message catalog`,
+          );
         }
       }
     }
   }
   const attempts = o.retry?.attempts ?? 5;
-  if (!Number.isInteger(attempts) || attempts < 1) throw new DefinitionError(`${where}: retry.attempts must be an integer ≥ 1; got ${attempts}`);
+  if (!Number.isInteger(attempts) || attempts < 1)
+    throw new DefinitionError(`${where}: retry.attempts must be an integer ≥ 1; got ${attempts}`);
   const compensationAttempts = o.compensationAttempts ?? 3;
   if (!Number.isInteger(compensationAttempts) || compensationAttempts < 1) {
-    throw new DefinitionError(`${where}: compensationAttempts must be an integer ≥ 1; got ${compensationAttempts}`);
+    throw new DefinitionError(
+      `${where}: compensationAttempts must be an integer ≥ 1; got ${compensationAttempts}`,
+    );
   }
   return Object.freeze({
     type: o.type,
     version: o.version,
     className: name,
-    timeoutMs: o.timeout === undefined ? undefined : toMilliseconds(o.timeout, `${where}: timeout`),
+    timeoutMs,
     retry: Object.freeze({
       attempts,
-      initialBackoffMs: o.retry?.initialBackoff === undefined ? 100 : toMilliseconds(o.retry.initialBackoff, `${where}: retry.initialBackoff`),
-      maxBackoffMs: o.retry?.maxBackoff === undefined ? 5_000 : toMilliseconds(o.retry.maxBackoff, `${where}: retry.maxBackoff`),
+      initialBackoffMs:
+        o.retry?.initialBackoff === undefined
+          ? 100
+          : toMilliseconds(o.retry.initialBackoff, `${where}: retry.initialBackoff`),
+      maxBackoffMs:
+        o.retry?.maxBackoff === undefined
+          ? 5_000
+          : toMilliseconds(o.retry.maxBackoff, `${where}: retry.maxBackoff`),
     }),
     compensationAttempts,
     steps: Object.freeze(steps.map((s) => Object.freeze(s))),

@@ -42,7 +42,8 @@ export interface SagaSteps<S, N extends string> {
 }
 
 /** The step-name union of a {@link SagaSteps}. */
-export type StepName<T> = T extends SagaSteps<unknown, infer N> ? N : T extends SagaSteps<never, infer N> ? N : string;
+export type StepName<T> =
+  T extends SagaSteps<unknown, infer N> ? N : T extends SagaSteps<never, infer N> ? N : string;
 /** The state type of a {@link SagaSteps}. */
 export type StepsState<T> = T extends SagaSteps<infer S, string> ? S : never;
 
@@ -77,7 +78,11 @@ export class SagaStepsBuilder<S, N extends string = never> implements SagaSteps<
   }
 
   /** Declares how the step just added is undone: the command sent when the saga compensates it. */
-  compensatedBy<T>(command: MessageType<T>, payload: (state: S) => T, options: CompensationOptions = {}): SagaStepsBuilder<S, N> {
+  compensatedBy<T>(
+    command: MessageType<T>,
+    payload: (state: S) => T,
+    options: CompensationOptions = {},
+  ): SagaStepsBuilder<S, N> {
     const last = this.lastStep('compensatedBy');
     const updated: StepDeclaration<S> = {
       ...last,
@@ -90,8 +95,12 @@ export class SagaStepsBuilder<S, N extends string = never> implements SagaSteps<
   /** States that the step just added needs no compensation, and why (kept in the published definition). */
   withoutCompensation(reason: string): SagaStepsBuilder<S, N> {
     const last = this.lastStep('withoutCompensation');
-    if (!reason.trim()) throw new DefinitionError(`sagaSteps: withoutCompensation() of step "${last.name}" needs a reason`);
-    return new SagaStepsBuilder<S, N>([...this.steps.slice(0, -1), { ...last, compensation: null, withoutCompensationReason: reason }]);
+    if (!reason.trim())
+      throw new DefinitionError(`sagaSteps: withoutCompensation() of step "${last.name}" needs a reason`);
+    return new SagaStepsBuilder<S, N>([
+      ...this.steps.slice(0, -1),
+      { ...last, compensation: null, withoutCompensationReason: reason },
+    ]);
   }
 
   private lastStep(method: string): StepDeclaration<S> {

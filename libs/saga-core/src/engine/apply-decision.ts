@@ -3,7 +3,12 @@ import type { SagaDefinition, StepDefinition } from '../declaration/saga-definit
 import { toMilliseconds } from '../declaration/duration';
 import type { DecisionOp } from './decision';
 import { DeadlineName, terminalStatuses, type SagaInstance } from './saga-instance';
-import type { LifecycleTransitionName, OutgoingMessage, LifecycleTransition, SagaOutcome } from './saga-outcome';
+import type {
+  LifecycleTransitionName,
+  OutgoingMessage,
+  LifecycleTransition,
+  SagaOutcome,
+} from './saga-outcome';
 
 /**
  * The mutable scratch copy one decision is applied to. Created per message, never shared; the engine
@@ -75,14 +80,18 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
   const i = w.instance;
   switch (op.op) {
     case 'begin':
-      throw new SagaflowError('HANDLER_FAILED', `${w.origin}: ctx.begin() is only allowed in the @StartSaga handler`);
+      throw new SagaflowError(
+        'HANDLER_FAILED',
+        `${w.origin}: ctx.begin() is only allowed in the @StartSaga handler`,
+      );
     case 'state':
       i.state = structuredClone(op.state);
       return;
     case 'run': {
       const step = w.step(op.step);
       if (i.status !== 'RUNNING') return void w.notes.push(`run("${op.step}") dropped: saga is ${i.status}`);
-      if (i.steps[op.step]) return void w.notes.push(`run("${op.step}") dropped: step already ${i.steps[op.step]!.status}`);
+      if (i.steps[op.step])
+        return void w.notes.push(`run("${op.step}") dropped: step already ${i.steps[op.step]!.status}`);
       i.steps[op.step] = { status: 'STARTED' };
       w.send.push({ type: step.command.command, payload: step.command.payload(i.state) });
       if (step.timeoutMs !== undefined) w.scheduleAt(DeadlineName.step(op.step), step.timeoutMs);
@@ -98,13 +107,16 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
       i.completedSteps = [...i.completedSteps, op.step];
       w.unschedule(DeadlineName.step(op.step));
       w.transition('StepCompleted', { step: op.step });
-      if (i.status === 'COMPENSATED') {
-        // A reply that arrives after the saga compensated (e.g. on timeout) is undone too.
+      if (i.status === 'COMPENSATED' || i.status === 'FAILED') {
+        // A reply that arrives after the saga compensated (e.g. on timeout) or failed is undone too.
         i.status = 'COMPENSATING';
         delete i.endedAt;
-        w.transition('Compensating', { step: op.step, reason: `step "${op.step}" completed after the saga had compensated` });
+        w.transition('Compensating', {
+          step: op.step,
+          reason: `step "${op.step}" completed after the saga had ended`,
+        });
         compensateNext(w);
-      } else if (i.status === 'FAILED' || i.status === 'COMPLETED') {
+      } else if (i.status === 'COMPLETED') {
         w.notes.push(`step "${op.step}" completed after the saga ended ${i.status}`);
       }
       // COMPENSATING: the step is now last in completedSteps, so it is undone next, in reverse order.
@@ -113,7 +125,8 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
     case 'stepFailed': {
       w.step(op.step);
       const rec = i.steps[op.step];
-      if (rec && rec.status !== 'STARTED') return void w.notes.push(`stepFailed("${op.step}") dropped: step is ${rec.status}`);
+      if (rec && rec.status !== 'STARTED')
+        return void w.notes.push(`stepFailed("${op.step}") dropped: step is ${rec.status}`);
       i.steps[op.step] = { status: 'FAILED' };
       w.unschedule(DeadlineName.step(op.step));
       beginCompensation(w, `step "${op.step}" failed: ${op.reason}`, false);
@@ -122,8 +135,24 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
     case 'compensated': {
       w.step(op.step);
       const rec = i.steps[op.step];
+      if (rec?.status === 'COMPENSATION_FAILED' && i.status === 'FAILED') {
+        // The confirmation came after we gave up on it: the step is undone after all, so carry on
+        // undoing the rest; the saga can still end Compensated.
+        i.steps[op.step] = { ...rec, status: 'COMPENSATED' };
+        i.status = 'COMPENSATING';
+        delete i.endedAt;
+        w.transition('StepCompensated', { step: op.step });
+        w.transition('Compensating', {
+          step: op.step,
+          reason: `late confirmation of the compensation of "${op.step}"`,
+        });
+        compensateNext(w);
+        return;
+      }
       if (!rec || rec.status !== 'COMPENSATING') {
-        return void w.notes.push(`compensated("${op.step}") dropped: step is ${rec?.status ?? 'not started'}`);
+        return void w.notes.push(
+          `compensated("${op.step}") dropped: step is ${rec?.status ?? 'not started'}`,
+        );
       }
       i.steps[op.step] = { ...rec, status: 'COMPENSATED' };
       w.unschedule(DeadlineName.compensation(op.step));
@@ -135,7 +164,9 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
       w.step(op.step);
       const rec = i.steps[op.step];
       if (!rec || rec.status !== 'COMPENSATING') {
-        return void w.notes.push(`compensationFailed("${op.step}") dropped: step is ${rec?.status ?? 'not started'}`);
+        return void w.notes.push(
+          `compensationFailed("${op.step}") dropped: step is ${rec?.status ?? 'not started'}`,
+        );
       }
       i.steps[op.step] = { ...rec, status: 'COMPENSATION_FAILED' };
       fail(w, `compensation of step "${op.step}" failed: ${op.reason}`, op.step);
@@ -156,11 +187,18 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
       w.send.push(op.message);
       return;
     case 'schedule':
-      if (terminalStatuses.has(i.status)) return void w.notes.push(`schedule("${op.name}") dropped: saga is ${i.status}`);
+      if (terminalStatuses.has(i.status))
+        return void w.notes.push(`schedule("${op.name}") dropped: saga is ${i.status}`);
       if (!w.definition.deadlineHandlers.has(op.name)) {
-        throw new SagaflowError('HANDLER_FAILED', `${w.origin} schedules deadline "${op.name}", which no @OnDeadline("${op.name}") method handles`);
+        throw new SagaflowError(
+          'HANDLER_FAILED',
+          `${w.origin} schedules deadline "${op.name}", which no @OnDeadline("${op.name}") method handles`,
+        );
       }
-      w.scheduleAt(DeadlineName.user(op.name), toMilliseconds(op.after, `${w.origin}: schedule("${op.name}")`));
+      w.scheduleAt(
+        DeadlineName.user(op.name),
+        toMilliseconds(op.after, `${w.origin}: schedule("${op.name}")`),
+      );
       return;
     case 'cancelDeadline':
       w.unschedule(DeadlineName.user(op.name));
@@ -197,6 +235,12 @@ export function compensateNext<S>(w: Working<S>): void {
     w.scheduleAt(DeadlineName.compensation(name), step.compensationTimeoutMs);
     return;
   }
+  const failed = Object.entries(i.steps).find(([, s]) => s.status === 'COMPENSATION_FAILED');
+  if (failed) {
+    // everything else is undone, but one compensation never was: the saga stays Failed, surfaced
+    fail(w, `compensation of step "${failed[0]}" was never confirmed`, failed[0]);
+    return;
+  }
   i.status = 'COMPENSATED';
   i.endedAt = w.now.toISOString();
   cancelAll(w);
@@ -221,6 +265,7 @@ function cancelAll<S>(w: Working<S>): void {
     ...[...w.definition.deadlineHandlers.keys()].map(DeadlineName.user),
   ];
   // compensation deadlines stay while a compensation is in flight
-  for (const s of w.definition.steps) if (i.steps[s.name]?.status !== 'COMPENSATING') names.push(DeadlineName.compensation(s.name));
+  for (const s of w.definition.steps)
+    if (i.steps[s.name]?.status !== 'COMPENSATING') names.push(DeadlineName.compensation(s.name));
   for (const n of names) w.unschedule(n);
 }

@@ -65,14 +65,26 @@ export class SagaEngine<S = unknown> {
     const handler = this.handler(message.type);
     const key = this.correlationKey(message);
     if (handler.starter) {
-      if (instance) return ignored(`instance ${instance.id} already exists for ${this.definition.type} key ${key}; a second start is not applied`);
+      if (instance)
+        return ignored(
+          `instance ${instance.id} already exists for ${this.definition.type} key ${key}; a second start is not applied`,
+        );
       return this.start(handler, key, message, now);
     }
     if (!instance) return this.missing(handler, key, message);
     this.assertOwn(instance);
-    const working = new Working<S>(this.definition, cloneInstance(instance), now, this.origin(handler.method));
+    const working = new Working<S>(
+      this.definition,
+      cloneInstance(instance),
+      now,
+      this.origin(handler.method),
+    );
     const ctx = new SagaContext<S>(now, instance.id, message.headers);
-    const decision = this.call(handler.method, [frozenCopy(instance.state), frozenCopy(message.payload), ctx]);
+    const decision = this.call(handler.method, [
+      frozenCopy(instance.state),
+      frozenCopy(message.payload),
+      ctx,
+    ]);
     applyDecision(working, decision.ops);
     if (this.definition.endMethods.has(handler.method)) applyDecision(working, [{ op: 'complete' }]);
     return this.finish(working, false);
@@ -81,7 +93,12 @@ export class SagaEngine<S = unknown> {
   /** Decides what a due deadline does: saga and step timeouts compensate, compensation timeouts re-send or fail. */
   handleDeadline(instance: SagaInstance<S>, deadline: DueDeadline, now: Date): SagaOutcome<S> {
     this.assertOwn(instance);
-    const working = new Working<S>(this.definition, cloneInstance(instance), now, `Saga ${this.definition.className} deadline ${deadline.name}`);
+    const working = new Working<S>(
+      this.definition,
+      cloneInstance(instance),
+      now,
+      `Saga ${this.definition.className} deadline ${deadline.name}`,
+    );
     working.unschedule(deadline.name);
     const i = working.instance;
     if (terminalStatuses.has(i.status)) {
@@ -95,7 +112,8 @@ export class SagaEngine<S = unknown> {
       if (i.status === 'RUNNING' && i.steps[step]?.status === 'STARTED') {
         const ms = this.definition.steps.find((s) => s.name === step)?.timeoutMs;
         beginCompensation(working, `step "${step}" got no reply within ${ms} ms`, true);
-      } else working.notes.push(`deadline ${deadline.name}: step is ${i.steps[step]?.status ?? 'not started'}`);
+      } else
+        working.notes.push(`deadline ${deadline.name}: step is ${i.steps[step]?.status ?? 'not started'}`);
     } else if (deadline.name.startsWith('compensation:')) {
       this.compensationTimedOut(working, deadline.name.slice('compensation:'.length));
     } else if (deadline.name.startsWith('user:')) {
@@ -115,7 +133,8 @@ export class SagaEngine<S = unknown> {
 
   private compensationTimedOut(w: Working<S>, step: string): void {
     const rec = w.instance.steps[step];
-    if (rec?.status !== 'COMPENSATING') return void w.notes.push(`compensation deadline of "${step}": step is ${rec?.status}`);
+    if (rec?.status !== 'COMPENSATING')
+      return void w.notes.push(`compensation deadline of "${step}": step is ${rec?.status}`);
     const attempts = rec.compensationAttempts ?? 1;
     const def = w.step(step);
     if (attempts < this.definition.compensationAttempts && def.compensation) {
@@ -134,9 +153,13 @@ export class SagaEngine<S = unknown> {
     const decision = this.call(handler.method, [frozenCopy(message.payload), ctx]);
     const [first, ...rest] = decision.ops as DecisionOp<S>[];
     if (first?.op !== 'begin') {
-      throw new SagaflowError('HANDLER_FAILED', `${this.origin(handler.method)} must start its decision with ctx.begin(initialState)`, {
-        context: { sagaType: this.definition.type },
-      });
+      throw new SagaflowError(
+        'HANDLER_FAILED',
+        `${this.origin(handler.method)} must start its decision with ctx.begin(initialState)`,
+        {
+          context: { sagaType: this.definition.type },
+        },
+      );
     }
     const at = now.toISOString();
     const instance: SagaInstance<S> = {
@@ -155,7 +178,8 @@ export class SagaEngine<S = unknown> {
     };
     const working = new Working<S>(this.definition, instance, now, this.origin(handler.method));
     working.transition('Started');
-    if (this.definition.timeoutMs !== undefined) working.scheduleAt(DeadlineName.sagaTimeout, this.definition.timeoutMs);
+    if (this.definition.timeoutMs !== undefined)
+      working.scheduleAt(DeadlineName.sagaTimeout, this.definition.timeoutMs);
     applyDecision(working, rest);
     if (this.definition.endMethods.has(handler.method)) applyDecision(working, [{ op: 'complete' }]);
     return this.finish(working, true);
@@ -179,35 +203,54 @@ export class SagaEngine<S = unknown> {
   private call(method: string, args: unknown[]): Decision<S> {
     const fn = (this.saga as Record<string, unknown>)[method];
     if (typeof fn !== 'function') {
-      throw new SagaflowError('HANDLER_FAILED', `${this.origin(method)} is not a function on the saga object`);
+      throw new SagaflowError(
+        'HANDLER_FAILED',
+        `${this.origin(method)} is not a function on the saga object`,
+      );
     }
     let result: unknown;
     try {
       result = fn.apply(this.saga, args);
     } catch (cause) {
-      throw new SagaflowError('HANDLER_FAILED', `${this.origin(method)} threw: ${(cause as Error)?.message ?? String(cause)}`, {
-        cause,
-        context: { sagaType: this.definition.type, method },
-      });
+      throw new SagaflowError(
+        'HANDLER_FAILED',
+        `${this.origin(method)} threw: ${(cause as Error)?.message ?? String(cause)}`,
+        {
+          cause,
+          context: { sagaType: this.definition.type, method },
+        },
+      );
     }
     if (!Decision.is(result)) {
-      const what = result instanceof Promise ? 'a Promise (handlers must be synchronous and pure)' : typeof result;
-      throw new SagaflowError('HANDLER_FAILED', `${this.origin(method)} returned ${what}; it must return a Decision built from ctx`, {
-        context: { sagaType: this.definition.type, method },
-      });
+      const what =
+        result instanceof Promise ? 'a Promise (handlers must be synchronous and pure)' : typeof result;
+      throw new SagaflowError(
+        'HANDLER_FAILED',
+        `${this.origin(method)} returned ${what}; it must return a Decision built from ctx`,
+        {
+          context: { sagaType: this.definition.type, method },
+        },
+      );
     }
     return result as Decision<S>;
   }
 
   private handler(messageType: string): HandlerMetadata {
     const h = this.definition.handlers.get(messageType);
-    if (!h) throw new SagaflowError('UNKNOWN_MESSAGE_TYPE', `Saga ${this.definition.className} has no handler for ${messageType}`);
+    if (!h)
+      throw new SagaflowError(
+        'UNKNOWN_MESSAGE_TYPE',
+        `Saga ${this.definition.className} has no handler for ${messageType}`,
+      );
     return h;
   }
 
   private assertOwn(instance: SagaInstance<S>): void {
     if (instance.type !== this.definition.type) {
-      throw new SagaflowError('HANDLER_FAILED', `instance ${instance.id} is a ${instance.type}, not a ${this.definition.type}`);
+      throw new SagaflowError(
+        'HANDLER_FAILED',
+        `instance ${instance.id} is a ${instance.type}, not a ${this.definition.type}`,
+      );
     }
   }
 
@@ -221,5 +264,13 @@ function cloneInstance<S>(instance: SagaInstance<S>): SagaInstance<S> {
 }
 
 function ignored<S>(reason: string): SagaOutcome<S> {
-  return { instance: undefined, created: false, send: [], lifecycle: [], schedule: [], cancel: [], ignored: { reason } };
+  return {
+    instance: undefined,
+    created: false,
+    send: [],
+    lifecycle: [],
+    schedule: [],
+    cancel: [],
+    ignored: { reason },
+  };
 }

@@ -6,12 +6,7 @@ export const terminalStatuses: ReadonlySet<SagaStatus> = new Set(['COMPLETED', '
 
 /** Where one step is. */
 export type StepStatus =
-  | 'STARTED'
-  | 'COMPLETED'
-  | 'FAILED'
-  | 'COMPENSATING'
-  | 'COMPENSATED'
-  | 'COMPENSATION_FAILED';
+  'STARTED' | 'COMPLETED' | 'FAILED' | 'COMPENSATING' | 'COMPENSATED' | 'COMPENSATION_FAILED';
 
 /** One step of one instance. */
 export interface StepRecord {

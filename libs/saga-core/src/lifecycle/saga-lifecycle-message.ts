@@ -9,7 +9,15 @@ export interface SagaTransitionEvent {
   sagaType: string;
   definitionVersion: number;
   correlationKey: string;
-  transition: 'Started' | 'StepCompleted' | 'Compensating' | 'StepCompensated' | 'Completed' | 'Compensated' | 'Failed' | 'TimedOut';
+  transition:
+    | 'Started'
+    | 'StepCompleted'
+    | 'Compensating'
+    | 'StepCompensated'
+    | 'Completed'
+    | 'Compensated'
+    | 'Failed'
+    | 'TimedOut';
   /** Status after the transition. */
   status: 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'COMPENSATED' | 'FAILED';
   step: string | null;
@@ -40,10 +48,26 @@ export const SagaTransition = defineMessage<SagaTransitionEvent>({
         type: {
           type: 'enum',
           name: 'TransitionName',
-          symbols: ['Started', 'StepCompleted', 'Compensating', 'StepCompensated', 'Completed', 'Compensated', 'Failed', 'TimedOut'],
+          symbols: [
+            'Started',
+            'StepCompleted',
+            'Compensating',
+            'StepCompensated',
+            'Completed',
+            'Compensated',
+            'Failed',
+            'TimedOut',
+          ],
         },
       },
-      { name: 'status', type: { type: 'enum', name: 'SagaStatus', symbols: ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED'] } },
+      {
+        name: 'status',
+        type: {
+          type: 'enum',
+          name: 'SagaStatus',
+          symbols: ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED'],
+        },
+      },
       { name: 'step', type: ['null', 'string'], default: null },
       { name: 'reason', type: ['null', 'string'], default: null },
       { name: 'at', type: 'string' },
