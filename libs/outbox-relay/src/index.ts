@@ -1,0 +1,50 @@
+/**
+ * @sagaflow/outbox-relay — the transactional outbox and the relay that publishes it to Kafka, plus the
+ * message contract every Sagaflow library shares (headers, message types, the error family).
+ */
+export {
+  SagaflowError,
+  ConfigError,
+  DefinitionError,
+  MessageValidationError,
+  CodecError,
+  ConcurrencyConflictError,
+  PoisonMessageError,
+  CompensationFailedError,
+  type SagaflowErrorCode,
+} from './errors/sagaflow-error';
+export {
+  Header,
+  DeadLetterHeader,
+  ContentType,
+  toKafkaHeaders,
+  fromKafkaHeaders,
+  type MessageHeaders,
+} from './message/headers';
+export { newMessageId, isUuid } from './message/message-id';
+export {
+  defineMessage,
+  type MessageType,
+  type AnyMessageType,
+  type MessageTypeDefinition,
+  type MessageKind,
+  type PayloadOf,
+  type AvroRecordSchema,
+} from './message/message-type';
+export { MessageCatalog } from './message/message-catalog';
+export type { Migration, MigrationSet } from './migrations/migration';
+export { runMigrations } from './migrations/run-migrations';
+export { outboxMigrations, outboxNotifyChannel } from './migrations/outbox-migrations';
+export type { OutboxEntry } from './writer/outbox-entry';
+export { OutboxWriter, type OutboxWriterOptions } from './writer/outbox-writer';
+export type { MessageCodec } from './codec/message-codec';
+export { AvroRegistryCodec, type AvroRegistryCodecOptions } from './codec/avro-registry-codec';
+export { JsonCodec } from './codec/json-codec';
+export { createCodec, type CodecConfig } from './codec/create-codec';
+export { ensureTopics, type TopicSpec } from './kafka/ensure-topics';
+export { OutboxRelay } from './relay/outbox-relay';
+export { parseRelayConfig, type OutboxRelayConfig, type ResolvedRelayConfig } from './relay/relay-config';
+export { RelayEvents, relayEventNames, type RelayEventMap, type RelayEventName } from './relay/relay-events';
+export { listSetAside, retrySetAside, type SetAsideMessage } from './relay/set-aside';
+export { readPendingStats, type PendingStats } from './relay/pending-stats';
+export { jsonLogger, type RelayLogger, type LogLevel } from './logging/relay-logger';

@@ -1,0 +1,59 @@
+import type { MigrationSet } from './migration';
+
+/** Channel the outbox trigger notifies on commit; the relay LISTENs to it. */
+export const outboxNotifyChannel = 'sagaflow_outbox';
+
+/**
+ * The outbox table. `xid` lets the relay read only rows whose writers have all finished
+ * (below `pg_snapshot_xmin`), so a row committed late by an older transaction is never skipped;
+ * see docs/decisions/0005-outbox-ordering-and-gap-free-reading.md.
+ */
+export const outboxMigrations: MigrationSet = Object.freeze({
+  lib: 'outbox-relay',
+  migrations: Object.freeze([
+    {
+      version: 1,
+      name: 'create outbox',
+      sql: /* sql */ `
+        create table sagaflow.outbox (
+          id bigint generated always as identity primary key,
+          xid xid8 not null default pg_current_xact_id(),
+          message_id uuid not null,
+          topic text not null,
+          message_key text not null,
+          message_type text not null,
+          payload jsonb not null,
+          correlation_id text not null,
+          causation_id text,
+          saga_type text,
+          source text not null,
+          traceparent text,
+          occurred_at timestamptz not null,
+          created_at timestamptz not null default now(),
+          published_at timestamptz,
+          attempts integer not null default 0,
+          failed_at timestamptz,
+          error_code text,
+          error_message text,
+          constraint outbox_message_id_unique unique (message_id)
+        );
+        comment on table sagaflow.outbox is
+          'Messages written in business transactions, published to Kafka by sagaflow-relay. Rows with failed_at set are set aside (see error_code, error_message) and hold back later rows of their key.';
+        create index outbox_pending_idx on sagaflow.outbox (xid, id) where published_at is null;
+        create index outbox_set_aside_idx on sagaflow.outbox (topic, message_key)
+          where failed_at is not null and published_at is null;
+        -- retention cleanup finds old rows by created_at; a BRIN index costs writers next to nothing
+        create index outbox_created_brin on sagaflow.outbox using brin (created_at);
+
+        create function sagaflow.outbox_notify() returns trigger language plpgsql as $$
+        begin
+          perform pg_notify('sagaflow_outbox', '');
+          return null;
+        end $$;
+        -- statement level: one notification per insert statement, delivered when the writer commits
+        create trigger outbox_notify after insert on sagaflow.outbox
+          for each statement execute function sagaflow.outbox_notify();
+      `,
+    },
+  ]),
+});

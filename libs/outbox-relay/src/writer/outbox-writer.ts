@@ -1,0 +1,58 @@
+import type { ClientBase } from 'pg';
+import { ConfigError } from '../errors/sagaflow-error';
+import type { MessageCatalog } from '../message/message-catalog';
+import type { OutboxEntry } from './outbox-entry';
+import { validateEntry } from './validate-entry';
+import { writeOutboxRows } from './write-outbox-rows';
+
+/** Options of {@link OutboxWriter}. */
+export interface OutboxWriterOptions {
+  /** The service name, written into every message's `source` header. */
+  source: string;
+  /** When given, only these types may be appended (the relay can only publish types it knows). */
+  catalog?: MessageCatalog;
+}
+
+/**
+ * Appends messages to the outbox inside the caller's transaction: the messages commit, or roll back,
+ * with the business change. No broker or registry is needed to write.
+ * @example
+ * await client.query('begin');
+ * await client.query('update orders set status = $2 where id = $1', [orderId, 'PLACED']);
+ * await writer.append(client, { type: OrderPlaced, payload: { orderId }, correlationId: orderId });
+ * await client.query('commit');
+ */
+export class OutboxWriter {
+  private readonly source: string;
+  private readonly catalog: MessageCatalog | undefined;
+
+  /** @throws ConfigError when `source` is not a non-empty string. */
+  constructor(options: OutboxWriterOptions) {
+    if (typeof options?.source !== 'string' || options.source.trim().length === 0) {
+      throw new ConfigError(
+        `OutboxWriter source must be a non-empty service name (got ${JSON.stringify(options?.source)})`,
+        { setting: 'source' },
+      );
+    }
+    this.source = options.source;
+    this.catalog = options.catalog;
+  }
+
+  /**
+   * Validates every entry (payload against its schema, non-empty key and correlationId), then inserts
+   * them in order with one statement. Nothing is written when any entry is invalid.
+   * @param client a client inside the caller's transaction.
+   * @returns the message ids, in entry order.
+   * @throws MessageValidationError naming the entry and field at fault.
+   */
+  append<T>(client: ClientBase, entries: OutboxEntry<T> | readonly OutboxEntry<T>[]): Promise<string[]>;
+  /** Entries of several types at once; each payload is still checked against its own type's schema. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  append(client: ClientBase, entries: readonly OutboxEntry<any>[]): Promise<string[]>;
+  async append(client: ClientBase, entries: OutboxEntry | readonly OutboxEntry[]): Promise<string[]> {
+    const list = (Array.isArray(entries) ? entries : [entries]) as OutboxEntry[];
+    if (list.length === 0) return [];
+    const valid = list.map((entry, index) => validateEntry(entry, index, this.catalog));
+    return writeOutboxRows(client, this.source, valid);
+  }
+}
