@@ -9,13 +9,11 @@ export class MessageCatalog {
   private readonly byName = new Map<string, MessageType>();
 
   /** @throws DefinitionError when two different types share one full name. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a catalog holds types of every payload shape
   constructor(types: Iterable<AnyMessageType> = []) {
     for (const t of types) this.add(t as MessageType);
   }
 
   /** Adds a type; adding the same object twice is a no-op. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see constructor
   add(type: AnyMessageType): this {
     const existing = this.byName.get(type.name);
     if (existing && existing !== type) {
