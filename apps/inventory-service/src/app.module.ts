@@ -1,0 +1,40 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { inventoryCatalog } from '@sagaflow/contracts';
+import { SagaflowModule } from '@sagaflow/saga-core';
+import { serviceName, type InventoryConfig } from './config';
+import { APP_LOGGER } from './platform/app-logger';
+import { DatabaseModule } from './platform/database.module';
+import type { JsonLogger } from './platform/json-logger';
+import { PlatformModule } from './platform/platform.module';
+import { inventoryMigrations, inventorySchema } from './stock/inventory-migrations';
+import { StockModule } from './stock/stock.module';
+
+/** inventory-service: its database, Sagaflow (outbox, relay, consumer), health/metrics, and stock. */
+@Module({})
+export class AppModule {
+  static forRoot(config: InventoryConfig, logger: JsonLogger): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          schema: inventorySchema,
+          migrations: inventoryMigrations,
+        }),
+        SagaflowModule.forRoot({
+          service: serviceName,
+          databaseUrl: config.DATABASE_URL,
+          kafka: { brokers: config.KAFKA_BROKERS },
+          codec: config.codec,
+          catalog: inventoryCatalog,
+          logger,
+        }),
+        PlatformModule,
+        StockModule,
+      ],
+      providers: [{ provide: APP_LOGGER, useValue: logger }],
+      exports: [APP_LOGGER],
+    };
+  }
+}
