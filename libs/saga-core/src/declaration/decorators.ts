@@ -50,7 +50,7 @@ function handlerDecorator<T, F>(
   type: MessageType<T>,
   correlate: ((message: T) => string) | undefined,
   starter: boolean,
-  onMissingInstance: MissingInstancePolicy<T> = 'fault',
+  onMissingInstance?: MissingInstancePolicy<T>,
 ) {
   return (target: object, method: string | symbol, descriptor: TypedPropertyDescriptor<F>): void => {
     const className = target.constructor.name;
@@ -72,7 +72,8 @@ function handlerDecorator<T, F>(
       messageType: type as MessageType,
       correlate: correlate as (m: unknown) => string,
       starter,
-      onMissingInstance: onMissingInstance as MissingInstancePolicy<unknown>,
+      onMissingInstance: (onMissingInstance ?? 'fault') as MissingInstancePolicy<unknown>,
+      onMissingInstanceDeclared: onMissingInstance !== undefined,
     });
   };
 }

@@ -1,7 +1,7 @@
 import type { MessageCatalog, MessageType } from '@sagaflow/outbox-relay';
 import { DefinitionError } from '@sagaflow/outbox-relay';
 import { toMilliseconds } from './duration';
-import { sagaMetadataOf, type HandlerMetadata } from './saga-metadata';
+import { inheritedSagaMetadata, type HandlerMetadata } from './saga-metadata';
 import type { StepCommand } from './saga-steps';
 
 /** One step, resolved: durations in milliseconds. */
@@ -69,7 +69,7 @@ export function buildSagaDefinition(
   options: BuildSagaDefinitionOptions = {},
 ): SagaDefinition {
   const name = sagaClass.name;
-  const meta = sagaMetadataOf(sagaClass);
+  const meta = inheritedSagaMetadata(sagaClass);
   const o = meta.options;
   if (!o) throw new DefinitionError(`class ${name} is not decorated with @Saga`);
   const where = `Saga ${name}`;
@@ -97,6 +97,12 @@ export function buildSagaDefinition(
       throw new DefinitionError(
         `${where}: step "${s.name}" declares no compensation, but "${declared[i + 1]!.name}" follows it: ` +
           `if a later step fails, "${s.name}" could not be undone. Add .compensatedBy(...) or .withoutCompensation(reason)`,
+      );
+    }
+    if (s.compensation === null && s.timeout !== undefined) {
+      throw new DefinitionError(
+        `${where}: step "${s.name}" has a timeout but no compensation: if it timed out and then succeeded, ` +
+          `nothing could undo it. Remove the timeout (the saga then waits for its reply) or add .compensatedBy(...)`,
       );
     }
     return {

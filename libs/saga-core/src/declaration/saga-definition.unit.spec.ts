@@ -79,6 +79,17 @@ describe('buildSagaDefinition rejects misdeclarations at start-up, naming class 
     );
   });
 
+  it('a timeout on a step that cannot be compensated', () => {
+    const steps = sagaSteps<S>()
+      .step('bookFlight', BookFlight, (s) => ({ tripId: s.tripId }), { timeout: '5s' })
+      .withoutCompensation('pivot');
+    @Saga({ type: 'UndoablePivot', version: 1, steps })
+    class UndoablePivot {}
+    expect(() => buildSagaDefinition(UndoablePivot)).toThrow(
+      /Saga UndoablePivot: step "bookFlight" has a timeout but no compensation: if it timed out and then succeeded, nothing could undo it/,
+    );
+  });
+
   it('a handler for a message no topic of the service carries', () => {
     const catalog = new MessageCatalog([TripRequested, BookFlight, CancelFlight]);
     expect(() => buildSagaDefinition(TripSaga, { catalog })).toThrow(

@@ -16,6 +16,8 @@ export interface HandlerMetadata {
   correlate: (message: unknown) => string;
   starter: boolean;
   onMissingInstance: MissingInstancePolicy<unknown>;
+  /** Whether the handler chose its policy; when not, the service's configured default applies. */
+  onMissingInstanceDeclared?: boolean;
 }
 
 /** Everything the decorators recorded on one class. */
@@ -36,6 +38,31 @@ export function sagaMetadataOf(sagaClass: object): SagaClassMetadata {
     store.set(sagaClass, meta);
   }
   return meta;
+}
+
+/**
+ * The handlers, ends and deadlines of `sagaClass` including those it inherits (a subclass's method of
+ * the same name wins); `options` is the class's own `@Saga`.
+ */
+export function inheritedSagaMetadata(sagaClass: object): SagaClassMetadata {
+  const chain: SagaClassMetadata[] = [];
+  for (let c: object | null = sagaClass; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    const meta = store.get(c);
+    if (meta) chain.push(meta);
+  }
+  const merged: SagaClassMetadata = {
+    options: store.get(sagaClass)?.options,
+    handlers: [],
+    endMethods: new Set(),
+    deadlineHandlers: new Map(),
+  };
+  for (const meta of chain.reverse()) {
+    const own = new Set(meta.handlers.map((h) => h.method));
+    merged.handlers = [...merged.handlers.filter((h) => !own.has(h.method)), ...meta.handlers];
+    for (const m of meta.endMethods) merged.endMethods.add(m);
+    for (const [n, m] of meta.deadlineHandlers) merged.deadlineHandlers.set(n, m);
+  }
+  return merged;
 }
 
 /** Whether `sagaClass` carries `@Saga`. */

@@ -106,7 +106,15 @@ export class SagaEngine<S = unknown> {
       return this.finish(working, false);
     }
     if (deadline.name === DeadlineName.sagaTimeout) {
-      beginCompensation(working, `saga timed out after ${this.definition.timeoutMs} ms`, true);
+      const pivot = this.definition.steps.find(
+        (s) => s.compensation === null && i.steps[s.name]?.status === 'STARTED',
+      );
+      if (pivot) {
+        // Past the pivot a saga can only go forward: its step cannot be undone, so its reply decides.
+        working.notes.push(
+          `saga timeout ignored: step "${pivot.name}" cannot be compensated and is in flight`,
+        );
+      } else beginCompensation(working, `saga timed out after ${this.definition.timeoutMs} ms`, true);
     } else if (deadline.name.startsWith('step:')) {
       const step = deadline.name.slice('step:'.length);
       if (i.status === 'RUNNING' && i.steps[step]?.status === 'STARTED') {

@@ -3,7 +3,7 @@ import type { MessageType } from '@sagaflow/outbox-relay';
 import { buildSagaDefinition } from '../declaration/saga-definition';
 import { SagaEngine } from '../engine/saga-engine';
 import { terminalStatuses, type SagaInstance } from '../engine/saga-instance';
-import type { LifecycleTransition, SagaOutcome } from '../engine/saga-outcome';
+import type { SagaOutcome } from '../engine/saga-outcome';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- message payloads are the user's types */
 
@@ -73,8 +73,9 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
  * but keys and topics interleave arbitrarily, every message may be delivered again, a handler may
  * crash before its transaction commits (the message comes back), time jumps fire deadlines, and
  * participants pick any of their outcomes. After the drain it asserts DESIGN.md's guarantees — every saga
- * terminal; each completed step compensated at most once, and only after the steps completed after it;
- * a redelivered message changes nothing — and the user's invariants. On failure it throws with the
+ * terminal; each completed step compensated once, never before a step that completed after it (a reply
+ * that lands while an earlier step's compensation is already in flight is undone right after it); a
+ * redelivered message changes nothing — and the user's invariants. On failure it throws with the
  * shrunk counter-example as a readable trace.
  */
 export function checkConvergence<W>(spec: ConvergenceSpec<W>): void {
@@ -116,7 +117,10 @@ function runOnce<W>(
   let now = new Date('2026-01-01T00:00:00Z').getTime();
   const instances = new Map<string, SagaInstance>();
   const deadlines = new Map<string, Map<string, number>>();
-  const transitions = new Map<string, LifecycleTransition[]>();
+  const transitions = new Map<string, StepEvent[]>();
+  const compensationOf = new Map(
+    engine.definition.steps.filter((s) => s.compensation).map((s) => [s.compensation!.command.name, s.name]),
+  );
   const inbox = new Set<string>();
   const delivered: Envelope[] = [];
   // per-key FIFO queues: Kafka keeps one key's order within its topic
@@ -137,7 +141,16 @@ function runOnce<W>(
     const i = o.instance;
     if (!i) return;
     instances.set(i.correlationKey, i);
-    transitions.set(i.id, [...(transitions.get(i.id) ?? []), ...o.lifecycle]);
+    const events: StepEvent[] = [];
+    for (const t of o.lifecycle) {
+      if (t.step && t.transition === 'StepCompleted') events.push({ kind: 'completed', step: t.step });
+      if (t.step && t.transition === 'StepCompensated') events.push({ kind: 'compensated', step: t.step });
+    }
+    for (const m of o.send) {
+      const step = compensationOf.get(m.type.name);
+      if (step) events.push({ kind: 'compensationSent', step });
+    }
+    transitions.set(i.id, [...(transitions.get(i.id) ?? []), ...events]);
     const map = deadlines.get(i.id) ?? new Map<string, number>();
     for (const n of o.cancel) map.delete(n);
     for (const d of o.schedule) map.set(d.name, d.dueAt.getTime());
@@ -263,32 +276,43 @@ function runOnce<W>(
   }
 }
 
+/** What happened to one step, in order: the facts the compensation rules are checked on. */
+interface StepEvent {
+  kind: 'completed' | 'compensationSent' | 'compensated';
+  step: string;
+}
+
 /**
- * Each step compensated at most once and only if it completed; never before a step that completed after
- * it; and in a Compensated saga every completed step that has a compensation was compensated.
+ * Each step compensated at most once and only if it completed; a compensation is never sent while a
+ * step that completed after it is still not undone (reverse order); and in a Compensated saga every
+ * completed step that has a compensation was compensated.
  */
 function checkCompensationOrder(
   i: SagaInstance,
-  log: LifecycleTransition[],
+  log: StepEvent[],
   undoable: ReadonlySet<string>,
   fail: (why: string) => never,
 ): void {
   const completed: string[] = [];
   const compensated = new Set<string>();
-  for (const t of log) {
-    if (t.transition === 'StepCompleted' && t.step) completed.push(t.step);
-    if (t.transition === 'StepCompensated' && t.step) {
-      if (compensated.has(t.step)) fail(`saga ${i.correlationKey}: step ${t.step} compensated twice`);
-      const at = completed.lastIndexOf(t.step);
-      if (at < 0) fail(`saga ${i.correlationKey}: step ${t.step} compensated but never completed`);
+  for (const e of log) {
+    if (e.kind === 'completed') completed.push(e.step);
+    const at = completed.lastIndexOf(e.step);
+    if (e.kind === 'compensationSent') {
+      if (at < 0)
+        fail(`saga ${i.correlationKey}: compensation of ${e.step} sent but the step never completed`);
       for (const later of completed.slice(at + 1)) {
         if (undoable.has(later) && !compensated.has(later)) {
           fail(
-            `saga ${i.correlationKey}: step ${t.step} compensated before ${later}, which completed after it`,
+            `saga ${i.correlationKey}: compensation of ${e.step} sent before ${later}, which completed after it, was undone`,
           );
         }
       }
-      compensated.add(t.step);
+    }
+    if (e.kind === 'compensated') {
+      if (compensated.has(e.step)) fail(`saga ${i.correlationKey}: step ${e.step} compensated twice`);
+      if (at < 0) fail(`saga ${i.correlationKey}: step ${e.step} compensated but never completed`);
+      compensated.add(e.step);
     }
   }
   if (i.status === 'COMPENSATED') {

@@ -68,7 +68,7 @@ export const tripSteps = sagaSteps<TripState>()
   .compensatedBy(CancelFlight, (s) => ({ tripId: s.tripId }), { timeout: '5s' })
   .step('bookHotel', BookHotel, (s) => ({ tripId: s.tripId }), { timeout: '10s' })
   .compensatedBy(CancelHotel, (s) => ({ tripId: s.tripId }), { timeout: '5s' })
-  .step('confirm', ConfirmTrip, (s) => ({ tripId: s.tripId }), { timeout: '10s' })
+  .step('confirm', ConfirmTrip, (s) => ({ tripId: s.tripId }))
   .withoutCompensation('confirmation is the pivot: nothing after it can fail');
 
 type Ctx = SagaContext<TripState, StepName<typeof tripSteps>>;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { Saga } from '../declaration/decorators';
+import { sagaSteps } from '../declaration/saga-steps';
 import { SagaTestFixture } from './saga-test-fixture';
 import {
+  BookFlight,
+  BookHotel,
+  CancelFlight,
+  CancelHotel,
+  ConfirmTrip,
   FlightBooked,
   FlightCancelled,
   FlightFailed,
@@ -15,6 +22,17 @@ import {
 } from './example-saga.spec-helper';
 
 const t = 't1';
+
+// The trip without step timeouts: only the saga's own 60 s timeout can end a stalled trip.
+const slowSteps = sagaSteps<TripState>()
+  .step('bookFlight', BookFlight, (s) => ({ tripId: s.tripId }))
+  .compensatedBy(CancelFlight, (s) => ({ tripId: s.tripId }))
+  .step('bookHotel', BookHotel, (s) => ({ tripId: s.tripId }))
+  .compensatedBy(CancelHotel, (s) => ({ tripId: s.tripId }))
+  .step('confirm', ConfirmTrip, (s) => ({ tripId: s.tripId }))
+  .withoutCompensation('pivot');
+@Saga({ type: 'SlowTrip', version: 1, steps: slowSteps, timeout: '60s' })
+class SlowTrip extends TripSaga {}
 function started(): SagaTestFixture {
   const f = new SagaTestFixture(TripSaga);
   f.receive(TripRequested, { tripId: t, budget: 100 });
@@ -89,13 +107,31 @@ describe('SagaTestFixture running the pure engine', () => {
     expect(f.status(t)).toBe('COMPENSATED');
   });
 
-  it('the saga timeout compensates a saga that never finishes', () => {
+  it('the saga timeout does not compensate past the pivot: the in-flight confirmation decides', () => {
     const f = started();
     f.receive(FlightBooked, { tripId: t, flightNo: 'LH1' });
     f.receive(HotelBooked, { tripId: t });
-    // the confirm step has a 10 s timeout, so it is the step deadline that fires first
-    f.advanceTime('10s');
-    expect(f.lifecycle(t).find((x) => x.transition === 'TimedOut')!.reason).toMatch(/confirm/);
+    const outcomes = f.advanceTime('61s');
+    expect(f.status(t)).toBe('RUNNING');
+    expect(outcomes.map((o) => o.ignored?.reason).join()).toMatch(
+      /saga timeout ignored: step "confirm" cannot be compensated/,
+    );
+    f.receive(TripConfirmed, { tripId: t });
+    expect(f.status(t)).toBe('COMPLETED');
+  });
+
+  it('the saga timeout compensates a saga stuck before its pivot', () => {
+    const f = new SagaTestFixture(SlowTrip);
+    f.receive(TripRequested, { tripId: t, budget: 1 });
+    f.receive(FlightBooked, { tripId: t, flightNo: 'LH1' });
+    f.advanceTime('60s');
+    expect(f.lifecycle(t).map((x) => x.transition)).toEqual([
+      'Started',
+      'StepCompleted',
+      'TimedOut',
+      'Compensating',
+    ]);
+    expect(f.sentTypes().at(-1)).toBe('flight.CancelFlight');
   });
 
   it('an unconfirmed compensation is re-sent, then the saga ends Failed, surfaced', () => {
