@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { codecFrom, commonEnv, parseEnv } from './platform/env-config';
+
+/** The service name: the `source` header of what it writes and its Kafka consumer group. */
+export const serviceName = 'payment-service';
+
+const schema = z.object({ ...commonEnv, PORT: commonEnv.PORT.default(3003) });
+
+/** payment-service's configuration, parsed once from the environment and frozen. */
+export type PaymentConfig = ReturnType<typeof loadPaymentConfig>;
+
+/**
+ * Reads `PORT` (3003), `DATABASE_URL`, `KAFKA_BROKERS`, `SAGAFLOW_CODEC` (avro), `SCHEMA_REGISTRY_URL`
+ * (required for avro), `LOG_LEVEL` (info), `SHUTDOWN_TIMEOUT` (20 s).
+ * @throws ConfigError naming each variable at fault.
+ */
+export function loadPaymentConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = parseEnv(schema, env);
+  return Object.freeze({ ...parsed, codec: codecFrom(parsed) });
+}

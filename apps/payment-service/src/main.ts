@@ -1,0 +1,9 @@
+import { AppModule } from './app.module';
+import { loadPaymentConfig, serviceName } from './config';
+import { bootstrapService } from './platform/bootstrap';
+
+void bootstrapService(
+  serviceName,
+  () => loadPaymentConfig(),
+  (config, logger) => AppModule.forRoot(config, logger),
+);
