@@ -1,0 +1,246 @@
+import { ConfigError, MessageCatalog, type MessageType } from '@sagaflow/outbox-relay';
+import { z } from 'zod';
+import { toMilliseconds, type Duration } from '../declaration/duration';
+import type { SagaflowLogger, LogLevel } from '../observability/json-logger';
+
+/** Retry of one message before it is dead-lettered; every attempt runs in a fresh transaction. */
+export interface ConsumerRetryOptions {
+  /** Attempts in all, the first included (default 5). */
+  attempts?: number;
+  /** Pause before the second attempt (default 100ms); doubles each time. */
+  initialBackoff?: Duration;
+  /** Upper bound of the pause (default 5s). */
+  maxBackoff?: Duration;
+}
+
+/** What {@link SagaflowModule.forRoot} and {@link SagaflowRuntime} take. */
+export interface SagaflowConfig {
+  /** The service name: the `source` header of what it writes, and its consumer group. */
+  service: string;
+  /** `postgres://…` of the service's own database (outbox, inbox, saga instances, deadlines). */
+  databaseUrl: string;
+  kafka: { brokers: string[]; clientId?: string };
+  /** Avro through a Confluent-compatible registry, or plain JSON; chosen here, never silently. */
+  codec: { kind: 'avro'; registryUrl: string } | { kind: 'json' };
+  /** Every message type the service writes or reads. */
+  catalog: readonly MessageType<never>[] | readonly MessageType[];
+  /** The embedded outbox relay publishing this service's outbox (default enabled). */
+  relay?: { enabled?: boolean };
+  consumer?: {
+    /** Keys handled in parallel per partition (default 16). One key is always handled in order. */
+    concurrency?: number;
+    /** Partitions handled in parallel (default 4). */
+    partitionsConsumedConcurrently?: number;
+    /** Retry of participants' and reactions' messages; sagas use their own `@Saga({ retry })`. */
+    retry?: ConsumerRetryOptions;
+    /** Consumer group id (default: the service name). */
+    groupId?: string;
+    /** Kafka session timeout (default 30s). */
+    sessionTimeout?: Duration;
+    /** Kafka heartbeat interval (default 3s); must be under a third of sessionTimeout. */
+    heartbeatInterval?: Duration;
+    /** A new consumer group starts at the earliest offset (default true: nothing before start-up is skipped). */
+    fromBeginning?: boolean;
+  };
+  deadlines?: {
+    /** How often the scheduler looks for due deadlines (default 1s). */
+    pollInterval?: Duration;
+    /** Due deadlines fired per poll at most (default 100). */
+    batchSize?: number;
+    /** Run the scheduler in this process (default true). */
+    enabled?: boolean;
+  };
+  /** Default policy when no saga instance correlates, for handlers that declare none (default `'fault'`). */
+  onMissingInstance?: 'fault' | 'discard';
+  /** Connections in the service's pool (default 20). */
+  database?: { poolSize?: number };
+  /** Partitions of the topics Sagaflow creates when missing (default: the broker's default). */
+  topics?: { numPartitions?: number };
+  /** Where logs go; JSON lines on stdout by default. */
+  logger?: SagaflowLogger;
+  /** Level of the default logger (default `info`). */
+  logLevel?: LogLevel;
+}
+
+/** The configuration after validation: complete, typed, frozen. Durations are milliseconds. */
+export interface ResolvedSagaflowConfig {
+  readonly service: string;
+  readonly databaseUrl: string;
+  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
+  readonly codec: { readonly kind: 'avro'; readonly registryUrl: string } | { readonly kind: 'json' };
+  readonly catalog: MessageCatalog;
+  readonly relay: { readonly enabled: boolean };
+  readonly consumer: {
+    readonly concurrency: number;
+    readonly partitionsConsumedConcurrently: number;
+    readonly retry: { readonly attempts: number; readonly initialBackoffMs: number; readonly maxBackoffMs: number };
+    readonly groupId: string;
+    readonly sessionTimeoutMs: number;
+    readonly heartbeatIntervalMs: number;
+    readonly fromBeginning: boolean;
+  };
+  readonly deadlines: { readonly pollIntervalMs: number; readonly batchSize: number; readonly enabled: boolean };
+  readonly onMissingInstance: 'fault' | 'discard';
+  readonly database: { readonly poolSize: number };
+  readonly topics: { readonly numPartitions?: number };
+  readonly logger?: SagaflowLogger;
+  readonly logLevel: LogLevel;
+}
+
+const duration = z.union([z.number(), z.string()]).refine((v) => {
+  try {
+    toMilliseconds(v as Duration, '');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a positive duration such as 250ms, 30s or 5m');
+const ms = (v: unknown, fallback: number): number => (v === undefined ? fallback : toMilliseconds(v as Duration, ''));
+const positiveInt = (max: number) => z.number().int().min(1).max(max);
+
+const schema = z.object({
+  service: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be a lower-case name like inventory-service (letters, digits, dashes)'),
+  databaseUrl: z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// or postgresql:// URL'),
+  kafka: z.object({
+    brokers: z
+      .array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'each broker must be host:port'))
+      .min(1, 'must name at least one broker (there is no default broker)'),
+    clientId: z.string().min(1).optional(),
+  }),
+  codec: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('avro'), registryUrl: z.url({ protocol: /^https?$/ }) }),
+    z.object({ kind: z.literal('json') }),
+  ]),
+  catalog: z
+    .array(
+      z.custom<MessageType>(
+        (v) => typeof (v as MessageType)?.name === 'string' && typeof (v as MessageType)?.validate === 'function',
+        'must hold message types made by defineMessage',
+      ),
+    )
+    .min(1, 'must hold at least one message type'),
+  relay: z.object({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  consumer: z
+    .object({
+      concurrency: positiveInt(1000).default(16),
+      partitionsConsumedConcurrently: positiveInt(1000).default(4),
+      retry: z
+        .object({ attempts: positiveInt(1000).default(5), initialBackoff: duration.optional(), maxBackoff: duration.optional() })
+        .default({ attempts: 5 }),
+      groupId: z.string().min(1).optional(),
+      sessionTimeout: duration.optional(),
+      heartbeatInterval: duration.optional(),
+      fromBeginning: z.boolean().default(true),
+    })
+    .default({ concurrency: 16, partitionsConsumedConcurrently: 4, retry: { attempts: 5 }, fromBeginning: true }),
+  deadlines: z
+    .object({ pollInterval: duration.optional(), batchSize: positiveInt(10_000).default(100), enabled: z.boolean().default(true) })
+    .default({ batchSize: 100, enabled: true }),
+  onMissingInstance: z.enum(['fault', 'discard']).default('fault'),
+  database: z.object({ poolSize: positiveInt(1000).default(20) }).default({ poolSize: 20 }),
+  topics: z.object({ numPartitions: positiveInt(10_000).optional() }).default({}),
+  logger: z
+    .custom<SagaflowLogger>(
+      (v) => ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)?.[m] === 'function'),
+      'must have debug, info, warn and error methods',
+    )
+    .optional(),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+/**
+ * Validates the configuration once, before anything connects.
+ * @throws ConfigError naming the setting, the rule and the value, e.g.
+ * "Sagaflow config: consumer.concurrency must be at least 1 (got 0)".
+ */
+export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowConfig {
+  const result = schema.safeParse(config, { reportInput: true });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const setting = issue.path.map(String).join('.') || '(config)';
+    const value = 'input' in issue ? describeValue(issue.input) : 'nothing';
+    throw new ConfigError(`Sagaflow config: ${setting} ${phrase(issue.message)} (got ${value})`, {
+      setting,
+      issues: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    });
+  }
+  const c = result.data;
+  const retry = {
+    attempts: c.consumer.retry.attempts,
+    initialBackoffMs: ms(c.consumer.retry.initialBackoff, 100),
+    maxBackoffMs: ms(c.consumer.retry.maxBackoff, 5_000),
+  };
+  if (retry.maxBackoffMs < retry.initialBackoffMs) {
+    throw new ConfigError(
+      `Sagaflow config: consumer.retry.maxBackoff cannot be less than its initialBackoff (got ${retry.maxBackoffMs} ms < ${retry.initialBackoffMs} ms)`,
+      { setting: 'consumer.retry.maxBackoff' },
+    );
+  }
+  const sessionTimeoutMs = ms(c.consumer.sessionTimeout, 30_000);
+  const heartbeatIntervalMs = ms(c.consumer.heartbeatInterval, 3_000);
+  if (heartbeatIntervalMs * 3 > sessionTimeoutMs) {
+    throw new ConfigError(
+      `Sagaflow config: consumer.heartbeatInterval (${heartbeatIntervalMs} ms) must be at most a third of consumer.sessionTimeout (${sessionTimeoutMs} ms), or a slow heartbeat evicts the consumer from its group`,
+      { setting: 'consumer.heartbeatInterval' },
+    );
+  }
+  let catalog: MessageCatalog;
+  try {
+    catalog = new MessageCatalog(c.catalog);
+  } catch (error) {
+    throw new ConfigError(`Sagaflow config: catalog ${(error as Error).message.replace(/^\[\w+\] /, '')}`, { setting: 'catalog' });
+  }
+  return deepFreeze({
+    service: c.service,
+    databaseUrl: c.databaseUrl,
+    kafka: { brokers: [...c.kafka.brokers], clientId: c.kafka.clientId ?? c.service },
+    codec: c.codec,
+    catalog,
+    relay: c.relay,
+    consumer: {
+      concurrency: c.consumer.concurrency,
+      partitionsConsumedConcurrently: c.consumer.partitionsConsumedConcurrently,
+      retry,
+      groupId: c.consumer.groupId ?? c.service,
+      sessionTimeoutMs,
+      heartbeatIntervalMs,
+      fromBeginning: c.consumer.fromBeginning,
+    },
+    deadlines: { pollIntervalMs: ms(c.deadlines.pollInterval, 1_000), batchSize: c.deadlines.batchSize, enabled: c.deadlines.enabled },
+    onMissingInstance: c.onMissingInstance,
+    database: c.database,
+    topics: c.topics,
+    logger: c.logger,
+    logLevel: c.logLevel,
+  });
+}
+
+/** Whether `value` is already a parsed configuration (so a runtime can take either). */
+export function isResolvedConfig(value: SagaflowConfig | ResolvedSagaflowConfig): value is ResolvedSagaflowConfig {
+  return value.catalog instanceof MessageCatalog;
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) {
+    // the catalog and the logger are objects with behaviour: leave them alone
+    if (v && typeof v === 'object' && !(v instanceof MessageCatalog) && !('info' in v)) deepFreeze(v as object);
+  }
+  return Object.freeze(value);
+}
+
+function phrase(message: string): string {
+  return message.replace(/^Invalid input: /i, 'must be ').replace(/^Too small: expected (\w+) to have >=(\d+).*$/i, 'must be at least $2');
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'function') return 'a function';
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,29 @@
+import type { OutboxWriter } from '@sagaflow/outbox-relay';
+import type { PoolClient } from 'pg';
+import type { IncomingMessage } from '../engine/saga-outcome';
+import { TransactionalMessageContext } from './transactional-message-context';
+import type { MessageHandlerRegistration } from './message-handler';
+import type { ApplyResult, RecordConsumer } from './record-consumer';
+import type { RetrySettings } from './retry-in-fresh-transactions';
+
+/** The inbox consumer of one participant or reaction method (`<service>:<Class.method>`). */
+export class HandlerConsumer implements RecordConsumer {
+  readonly name: string;
+  readonly origin: string;
+
+  constructor(
+    service: string,
+    private readonly handler: MessageHandlerRegistration,
+    private readonly writer: OutboxWriter,
+    readonly retry: RetrySettings,
+  ) {
+    this.name = `${service}:${handler.origin}`;
+    this.origin = handler.origin;
+  }
+
+  async apply(client: PoolClient, message: IncomingMessage, now: Date): Promise<ApplyResult> {
+    const ctx = new TransactionalMessageContext(client, message.headers, now, this.writer, this.handler);
+    await this.handler.invoke(structuredClone(message.payload), ctx);
+    return { outcome: 'applied' };
+  }
+}

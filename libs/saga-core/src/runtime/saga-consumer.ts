@@ -1,0 +1,103 @@
+import { DefinitionError, SagaflowError, type OutboxWriter } from '@sagaflow/outbox-relay';
+import type { PoolClient } from 'pg';
+import type { IncomingMessage } from '../engine/saga-outcome';
+import { loadInstance } from '../store/load-instance';
+import { applySagaOutcome } from './apply-saga-outcome';
+import type { ApplyResult, RecordConsumer } from './record-consumer';
+import type { RetrySettings } from './retry-in-fresh-transactions';
+import type { SagaRegistry, SagaTypeVersions } from './saga-registry';
+import { childTraceparent } from './trace-context';
+
+/**
+ * The inbox consumer of one saga type: finds the instance by (type, correlation key), lets the engine of
+ * the instance's definition version decide, and writes the outcome.
+ */
+export class SagaConsumer implements RecordConsumer {
+  readonly name: string;
+  readonly origin: string;
+  readonly retry: RetrySettings;
+  private readonly versions: SagaTypeVersions;
+
+  constructor(
+    service: string,
+    readonly sagaType: string,
+    private readonly registry: SagaRegistry,
+    private readonly writer: OutboxWriter,
+  ) {
+    this.versions = registry.versions(sagaType)!;
+    this.name = `${service}:saga:${sagaType}`;
+    this.origin = `Saga ${this.versions.latest.definition.className}`;
+    this.retry = this.versions.latest.definition.retry;
+  }
+
+  async apply(client: PoolClient, message: IncomingMessage, now: Date): Promise<ApplyResult> {
+    const key = this.correlationKey(message);
+    const instance = await loadInstance(client, this.sagaType, key);
+    const base = { sagaType: this.sagaType, sagaId: instance?.id };
+    let engine = this.versions.latest;
+    if (instance) {
+      const own = this.versions.engines.get(instance.definitionVersion);
+      if (!own) {
+        throw new DefinitionError(
+          `saga ${this.sagaType} ${instance.id} started on definition version ${instance.definitionVersion}, which this service no longer registers (registered: ${[...this.versions.engines.keys()].join(', ')}); keep that version's class in forFeature until its instances end`,
+          { sagaType: this.sagaType, sagaId: instance.id },
+        );
+      }
+      engine = own;
+    }
+    if (!engine.handles(message.type)) {
+      const reason = instance
+        ? `instance ${instance.id} runs ${this.sagaType} v${instance.definitionVersion}, which does not handle ${message.type}`
+        : `no ${this.sagaType} instance has key ${key}, and only older versions handle ${message.type}`;
+      return { ...base, outcome: instance ? 'ignored' : 'discarded', reason };
+    }
+    const outcome = engine.handleMessage(instance, message, now);
+    const missing = outcome.missingInstance;
+    if (missing?.policy === 'fault') {
+      throw new SagaflowError('NO_SAGA_INSTANCE', missing.reason, {
+        retriable: true,
+        context: { sagaType: this.sagaType, correlationKey: key, messageId: message.headers.messageId },
+      });
+    }
+    if (missing?.policy === 'discard') return { ...base, outcome: 'discarded', reason: missing.reason };
+    if (missing?.policy === 'execute') {
+      await this.writer.append(
+        client,
+        missing.send.map((m) => ({
+          type: m.type,
+          payload: m.payload,
+          correlationId: message.headers.correlationId,
+          causationId: message.headers.messageId,
+          sagaType: this.sagaType,
+          traceparent: childTraceparent(message.headers.traceparent),
+        })),
+      );
+      return { ...base, outcome: 'applied', reason: missing.reason };
+    }
+    await applySagaOutcome(client, this.writer, outcome, {
+      messageId: message.headers.messageId,
+      traceparent: message.headers.traceparent,
+    });
+    return {
+      sagaType: this.sagaType,
+      sagaId: outcome.instance?.id ?? instance?.id,
+      outcome: outcome.ignored ? 'ignored' : 'applied',
+      reason: outcome.ignored?.reason,
+      transitions: outcome.lifecycle.map((t) => t.transition),
+    };
+  }
+
+  stuckTarget(message: IncomingMessage): { type: string; correlationKey: string } | undefined {
+    try {
+      return { type: this.sagaType, correlationKey: this.correlationKey(message) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private correlationKey(message: IncomingMessage): string {
+    const engine = this.registry.correlating(this.sagaType, message.type);
+    if (!engine) throw new SagaflowError('UNKNOWN_MESSAGE_TYPE', `${this.origin} has no handler for ${message.type}`);
+    return engine.correlationKey(message);
+  }
+}

@@ -1,0 +1,227 @@
+import {
+  createCodec,
+  MessageCatalog,
+  OutboxRelay,
+  OutboxWriter,
+  outboxMigrations,
+  runMigrations,
+  type MessageCodec,
+} from '@sagaflow/outbox-relay';
+import { Kafka, logLevel, type Consumer, type LogEntry } from 'kafkajs';
+import { Pool } from 'pg';
+import {
+  isResolvedConfig,
+  parseSagaflowConfig,
+  type ResolvedSagaflowConfig,
+  type SagaflowConfig,
+} from '../config/sagaflow-config';
+import { DefinitionPublished } from '../lifecycle/definition-message';
+import { SagaTransition } from '../lifecycle/saga-lifecycle-message';
+import { sagaMigrations } from '../migrations/saga-migrations';
+import { sagaflowJsonLogger, type SagaflowLogger } from '../observability/json-logger';
+import { SagaflowMetrics } from '../observability/sagaflow-metrics';
+import { checkHealth, type SagaflowHealthReport } from './check-health';
+import { DeadLetterPublisher } from './dead-letter';
+import { DeadlineScheduler } from './deadline-scheduler';
+import { ensureSagaflowTopics } from './ensure-sagaflow-topics';
+import { HandlerConsumer } from './handler-consumer';
+import { keyOrderedBatchHandler } from './key-ordered-dispatcher';
+import { handlersOf, validateHandlers, type MessageHandlerRegistration } from './message-handler';
+import { publishDefinitions } from './publish-definitions';
+import type { RecordConsumer } from './record-consumer';
+import { RecordDispatcher } from './record-dispatcher';
+import { SagaConsumer } from './saga-consumer';
+import { SagaRegistry } from './saga-registry';
+import { SagaflowTransactions } from './sagaflow-transactions';
+
+/** What a service runs: saga objects, participant/reaction objects, and low-level handlers (the Nest transport's). */
+export interface SagaflowRegistrations {
+  /** Objects of `@Saga` classes (one per type and version). */
+  sagas?: readonly object[];
+  /** Objects with `@CommandHandler`/`@OnEvent` methods. */
+  participants?: readonly object[];
+  /** Handlers registered directly (the Nest transport turns `@EventPattern` handlers into these). */
+  handlers?: readonly MessageHandlerRegistration[];
+}
+
+/**
+ * The Sagaflow runtime of one service, without Nest (the module wraps it): migrations, the consumer group
+ * (inbox, one transaction per message and consumer, retries in fresh transactions, dead letters), the
+ * deadline scheduler, definitions published at start-up, and the embedded outbox relay.
+ * @example
+ * const runtime = new SagaflowRuntime({ service: 'inventory-service', databaseUrl, kafka: { brokers },
+ *   codec: { kind: 'json' }, catalog: [ReserveStock, StockReserved] });
+ * await runtime.start({ sagas: [new OrderFulfilment()], participants: [new StockHandlers()] });
+ * // …
+ * await runtime.stop();
+ */
+export class SagaflowRuntime {
+  /** The settings in force (validated, frozen). */
+  readonly config: ResolvedSagaflowConfig;
+  readonly metrics: SagaflowMetrics;
+  readonly logger: SagaflowLogger;
+  /** The service's connection pool (its own database). */
+  readonly pool: Pool;
+  /** Business transactions with the outbox, for code that does not handle a message (HTTP handlers). */
+  readonly transactions: SagaflowTransactions;
+  /** The catalog plus the framework's own message types. */
+  readonly catalog: MessageCatalog;
+  private readonly kafka: Kafka;
+  private readonly codec: MessageCodec;
+  private readonly writer: OutboxWriter;
+  private readonly relay: OutboxRelay | undefined;
+  private readonly abort = new AbortController();
+  private consumer: Consumer | undefined;
+  private scheduler: DeadlineScheduler | undefined;
+  private deadLetters: DeadLetterPublisher | undefined;
+  private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+
+  /** @throws ConfigError naming the setting, the rule and the value; nothing has connected yet. */
+  constructor(config: SagaflowConfig | ResolvedSagaflowConfig) {
+    this.config = isResolvedConfig(config) ? config : parseSagaflowConfig(config);
+    const c = this.config;
+    this.logger = c.logger ?? sagaflowJsonLogger({ level: c.logLevel, service: c.service });
+    this.metrics = new SagaflowMetrics();
+    this.catalog = new MessageCatalog([...c.catalog.all(), SagaTransition, DefinitionPublished]);
+    this.pool = new Pool({ connectionString: c.databaseUrl, max: c.database.poolSize, application_name: c.service });
+    this.pool.on('error', (error) => this.logger.warn('idle database connection failed', { error }));
+    this.writer = new OutboxWriter({ source: c.service, catalog: this.catalog });
+    this.transactions = new SagaflowTransactions(this.pool, this.writer);
+    this.codec = createCodec(c.codec);
+    this.kafka = new Kafka({
+      clientId: c.kafka.clientId,
+      brokers: [...c.kafka.brokers],
+      connectionTimeout: 3_000,
+      requestTimeout: 30_000,
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => this.kafkaLog(entry),
+    });
+    this.relay = c.relay.enabled
+      ? new OutboxRelay({
+          databaseUrl: c.databaseUrl,
+          brokers: [...c.kafka.brokers],
+          codec: c.codec,
+          catalog: this.catalog,
+          clientId: `${c.kafka.clientId}-relay`,
+          logger: this.logger,
+          metricsRegistry: this.metrics.registry,
+          createTopics: c.topics.numPartitions === undefined ? true : { numPartitions: c.topics.numPartitions },
+        })
+      : undefined;
+  }
+
+  /**
+   * Validates every declaration, then migrates the database, creates topics, publishes the definitions,
+   * starts the relay, the consumer group and the deadline scheduler.
+   * @throws DefinitionError naming the class and method of a misdeclared saga or handler (before connecting).
+   */
+  async start(registrations: SagaflowRegistrations = {}): Promise<void> {
+    if (this.state !== 'new') throw new Error(`SagaflowRuntime of ${this.config.service} was already started`);
+    this.state = 'starting';
+    const c = this.config;
+    const registry = new SagaRegistry(registrations.sagas ?? [], this.catalog, c.onMissingInstance);
+    const handlers = [...handlersOf(registrations.participants ?? []), ...(registrations.handlers ?? [])];
+    validateHandlers(handlers, this.catalog);
+
+    const consumers = new Map<string, RecordConsumer[]>();
+    const add = (type: string, consumer: RecordConsumer) => consumers.set(type, [...(consumers.get(type) ?? []), consumer]);
+    for (const sagaType of new Set(registry.definitions().map((d) => d.type))) {
+      const consumer = new SagaConsumer(c.service, sagaType, registry, this.writer);
+      for (const type of registry.handledMessageTypes()) if (registry.typesHandling(type).includes(sagaType)) add(type, consumer);
+    }
+    for (const h of handlers) add(h.messageType.name, new HandlerConsumer(c.service, h, this.writer, c.consumer.retry));
+    const topics = [...new Set([...consumers.keys()].map((name) => this.catalog.get(name).topic))].sort();
+
+    await runMigrations(this.pool, [outboxMigrations, sagaMigrations]);
+    await ensureSagaflowTopics(this.kafka, topics, c.topics.numPartitions);
+    await publishDefinitions(this.pool, this.writer, c.service, registry.definitions(), handlers);
+    await this.relay?.start();
+
+    this.deadLetters = new DeadLetterPublisher(this.kafka, c.topics.numPartitions);
+    if (topics.length > 0) {
+      const dispatcher = new RecordDispatcher({
+        service: c.service,
+        pool: this.pool,
+        codec: this.codec,
+        catalog: this.catalog,
+        consumers,
+        deadLetters: this.deadLetters,
+        logger: this.logger,
+        metrics: this.metrics,
+        retry: c.consumer.retry,
+        signal: this.abort.signal,
+      });
+      const consumer = this.kafka.consumer({
+        groupId: c.consumer.groupId,
+        sessionTimeout: c.consumer.sessionTimeoutMs,
+        heartbeatInterval: c.consumer.heartbeatIntervalMs,
+        allowAutoTopicCreation: false,
+      });
+      this.consumer = consumer;
+      await consumer.connect();
+      await consumer.subscribe({ topics, fromBeginning: c.consumer.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: c.consumer.partitionsConsumedConcurrently,
+        eachBatch: keyOrderedBatchHandler({
+          concurrency: c.consumer.concurrency,
+          heartbeatIntervalMs: c.consumer.heartbeatIntervalMs,
+          handle: (record) => dispatcher.handle(record),
+          commit: (topic, partition, offset) => consumer.commitOffsets([{ topic, partition, offset }]),
+          logger: this.logger,
+        }),
+      });
+    }
+    if (c.deadlines.enabled && registry.definitions().length > 0) {
+      this.scheduler = new DeadlineScheduler({
+        pool: this.pool,
+        registry,
+        writer: this.writer,
+        pollIntervalMs: c.deadlines.pollIntervalMs,
+        batchSize: c.deadlines.batchSize,
+        logger: this.logger,
+        metrics: this.metrics,
+      });
+      this.scheduler.start();
+    }
+    this.state = 'running';
+    this.logger.info('sagaflow started', {
+      groupId: c.consumer.groupId,
+      topics,
+      sagas: registry.definitions().map((d) => `${d.type}@${d.version}`),
+      handlers: handlers.map((h) => `${h.origin}(${h.messageType.name})`),
+      relay: this.relay !== undefined,
+    });
+  }
+
+  /** Stops consuming (messages in flight finish; a retry in progress is abandoned, uncommitted), then the scheduler, the relay and the pool. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.abort.abort();
+    await this.scheduler?.stop();
+    await this.consumer?.disconnect().catch((error: unknown) => this.logger.warn('consumer disconnect failed', { error }));
+    await this.deadLetters?.close().catch(() => undefined);
+    await this.relay?.stop();
+    await this.pool.end();
+    this.logger.info('sagaflow stopped', {});
+  }
+
+  /** Probes the database, the broker and the registry. */
+  health(): Promise<SagaflowHealthReport> {
+    return checkHealth(this.pool, this.kafka, this.config.codec.kind === 'avro' ? this.config.codec.registryUrl : undefined);
+  }
+
+  /** Whether the embedded relay is this database's publishing leader right now (false when disabled). */
+  isRelayLeader(): boolean {
+    return this.relay?.isLeader() ?? false;
+  }
+
+  private kafkaLog(entry: LogEntry): void {
+    const { message, ...rest } = entry.log;
+    const fields = { kafka: entry.namespace, ...rest };
+    if (entry.level <= logLevel.ERROR) this.logger.error(message, fields);
+    else if (entry.level === logLevel.WARN) this.logger.warn(message, fields);
+  }
+}
