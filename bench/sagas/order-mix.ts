@@ -1,0 +1,36 @@
+/**
+ * The outcome mix every saga benchmark drives, the same for Sagaflow and for the peer: most orders are
+ * approved, one in ten is rejected out of stock (nothing to compensate), one in ten is declined by
+ * payment (stock reserved, then released).
+ */
+export interface BenchOrder {
+  orderId: string;
+  customerId: string;
+  items: { sku: string; quantity: number; unitPrice: number }[];
+}
+
+/** SKUs with more stock than any run can use, the SKU that never has enough, and the two customers. */
+export const benchSeed = Object.freeze({
+  plentifulSkus: ['sku-a', 'sku-b', 'sku-c', 'sku-d'],
+  plentifulQuantity: 100_000_000,
+  scarceSku: 'sku-scarce',
+  richCustomer: 'customer-rich',
+  richLimitCents: 1_000_000_000_000,
+  poorCustomer: 'customer-poor',
+  poorLimitCents: 0,
+});
+
+/** The i-th order of a run; `runId` keeps ids unique across runs on one database. */
+export function benchOrder(runId: string, i: number): BenchOrder {
+  const slot = i % 10;
+  const orderId = `${runId}-${i}`;
+  if (slot === 3)
+    return {
+      orderId,
+      customerId: benchSeed.richCustomer,
+      items: [{ sku: benchSeed.scarceSku, quantity: 1, unitPrice: 100 }],
+    };
+  const sku = benchSeed.plentifulSkus[i % benchSeed.plentifulSkus.length]!;
+  const customerId = slot === 7 ? benchSeed.poorCustomer : benchSeed.richCustomer;
+  return { orderId, customerId, items: [{ sku, quantity: 1 + (i % 3), unitPrice: 250 }] };
+}
