@@ -43,3 +43,43 @@ export type {
 } from './engine/saga-outcome';
 export { SagaTransition, lifecycleTopic, type SagaTransitionEvent } from './lifecycle/saga-lifecycle-message';
 export { DefinitionPublished, definitionsTopic, type DefinitionPublishedEvent } from './lifecycle/definition-message';
+
+// runtime and NestJS
+/** Configuration of a service (forRoot / SagaflowRuntime), validated once with zod; see {@link parseSagaflowConfig}. */
+export type { SagaflowConfig, ResolvedSagaflowConfig, ConsumerRetryOptions } from './config/sagaflow-config';
+/** Validates a configuration into a frozen object; throws ConfigError naming the setting, the rule and the value. */
+export { parseSagaflowConfig } from './config/sagaflow-config';
+/** The NestJS module: `SagaflowModule.forRoot(config)` once, `SagaflowModule.forFeature([SagaClass])` per saga. */
+export { SagaflowModule } from './nest/sagaflow.module';
+/** Injection token of the resolved configuration. */
+export { SAGAFLOW_CONFIG } from './nest/tokens';
+/** Nest transport strategy running `@EventPattern('<full name>')` handlers under Sagaflow's guarantees. */
+export { SagaflowTransport } from './nest/sagaflow-transport';
+/** What `@Ctx()` gives an `@EventPattern` handler run by SagaflowTransport (a MessageContext). */
+export { SagaflowContext } from './nest/sagaflow-context';
+/** Readiness of the database, broker and registry, for a `/health` endpoint. */
+export { SagaflowHealth } from './nest/sagaflow-health';
+/** Health report types. */
+export type { SagaflowHealthReport, DependencyHealth } from './runtime/check-health';
+/** Prometheus metrics of the runtime on their own registry (`SagaflowMetrics.registry`), for `/metrics`. */
+export { SagaflowMetrics, type HandledOutcome } from './observability/sagaflow-metrics';
+/** The structured logger interface and the default JSON-lines logger. */
+export { sagaflowJsonLogger, type SagaflowLogger, type LogLevel } from './observability/json-logger';
+/** Declares a participant's command handler / a choreographed reaction, run with inbox + outbox in one transaction. */
+export { CommandHandler, OnEvent, type CommandHandlerOptions, type OnEventOptions } from './participant/decorators';
+/** Nest discovery marker of classes with `@CommandHandler`/`@OnEvent` methods. */
+export { ParticipantDiscovery } from './participant/participant-metadata';
+/** What a participant's handler gets beside the message: headers, time, the open transaction, `emit`. */
+export type { MessageContext } from './participant/message-context';
+/** Business transactions with the outbox for code that handles no message (HTTP handlers); `Outbox` is the same class. */
+export { SagaflowTransactions, Outbox, type TransactionScope, type EmitOptions } from './runtime/sagaflow-transactions';
+/** The runtime without Nest: `new SagaflowRuntime(config).start({ sagas, participants })`. */
+export { SagaflowRuntime, type SagaflowRegistrations } from './runtime/sagaflow-runtime';
+/** A handler registered with the runtime directly (what the transport builds from `@EventPattern`). */
+export type { MessageHandlerRegistration } from './runtime/message-handler';
+/** The tables of saga-core (inbox, saga_instance, saga_deadline) as a MigrationSet for runMigrations. */
+export { sagaMigrations } from './migrations/saga-migrations';
+/** The reactions document published on `sagaflow.definitions` under `reactions:<service>`. */
+export type { ReactionsDocument } from './runtime/publish-definitions';
+/** The dead-letter topic of a topic: `<topic>.dlt`. */
+export { deadLetterTopic } from './runtime/dead-letter';

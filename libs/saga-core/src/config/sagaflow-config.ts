@@ -1,4 +1,4 @@
-import { ConfigError, MessageCatalog, type MessageType } from '@sagaflow/outbox-relay';
+import { ConfigError, MessageCatalog, type AnyMessageType, type MessageType } from '@sagaflow/outbox-relay';
 import { z } from 'zod';
 import { toMilliseconds, type Duration } from '../declaration/duration';
 import type { SagaflowLogger, LogLevel } from '../observability/json-logger';
@@ -23,7 +23,7 @@ export interface SagaflowConfig {
   /** Avro through a Confluent-compatible registry, or plain JSON; chosen here, never silently. */
   codec: { kind: 'avro'; registryUrl: string } | { kind: 'json' };
   /** Every message type the service writes or reads. */
-  catalog: readonly MessageType<never>[] | readonly MessageType[];
+  catalog: readonly AnyMessageType[];
   /** The embedded outbox relay publishing this service's outbox (default enabled). */
   relay?: { enabled?: boolean };
   consumer?: {

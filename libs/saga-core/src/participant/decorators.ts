@@ -1,17 +1,17 @@
-import { DefinitionError, type MessageType } from '@sagaflow/outbox-relay';
+import { DefinitionError, type AnyMessageType, type MessageType } from '@sagaflow/outbox-relay';
 import type { MessageContext } from './message-context';
 import { addReaction, ParticipantDiscovery } from './participant-metadata';
 
 /** Options of {@link CommandHandler}. */
 export interface CommandHandlerOptions {
   /** The replies the handler may emit; published in the service's reactions and enforced by `ctx.emit`. */
-  emits?: readonly MessageType<never>[] | readonly MessageType[];
+  emits?: readonly AnyMessageType[];
 }
 
 /** Options of {@link OnEvent}. */
 export interface OnEventOptions {
   /** The events the reaction may emit; published in the service's reactions and enforced by `ctx.emit`. */
-  emits?: readonly MessageType<never>[] | readonly MessageType[];
+  emits?: readonly AnyMessageType[];
 }
 
 type Handler<T> = (message: T, ctx: MessageContext) => Promise<void>;
@@ -20,7 +20,7 @@ function reactionDecorator<T>(
   decorator: string,
   type: MessageType<T>,
   kind: 'command' | 'event',
-  emits: readonly MessageType<never>[] | readonly MessageType[] | undefined,
+  emits: readonly AnyMessageType[] | undefined,
 ) {
   return (target: object, method: string | symbol, descriptor: TypedPropertyDescriptor<Handler<T>>): void => {
     const where = `${target.constructor.name}.${String(method)}`;
