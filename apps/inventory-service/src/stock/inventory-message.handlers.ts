@@ -29,7 +29,7 @@ export class InventoryMessageHandlers {
     this.log = logger.child(InventoryMessageHandlers.name);
   }
 
-  @CommandHandler(ReserveStock)
+  @CommandHandler(ReserveStock, { emits: [StockReserved, StockRejected] })
   async reserve(command: ReserveStock, ctx: MessageContext): Promise<void> {
     const outcome = await reserveStock(ctx.client, command);
     if (outcome.reserved) await ctx.emit(StockReserved, outcome.event);
@@ -41,7 +41,7 @@ export class InventoryMessageHandlers {
     });
   }
 
-  @CommandHandler(ReleaseStock)
+  @CommandHandler(ReleaseStock, { emits: [StockReleased] })
   async release(command: ReleaseStock, ctx: MessageContext): Promise<void> {
     const event = await releaseStock(ctx.client, command);
     await ctx.emit(StockReleased, event);

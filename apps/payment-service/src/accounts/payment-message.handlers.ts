@@ -28,7 +28,7 @@ export class PaymentMessageHandlers {
     this.log = logger.child(PaymentMessageHandlers.name);
   }
 
-  @CommandHandler(ChargePayment)
+  @CommandHandler(ChargePayment, { emits: [PaymentCharged, PaymentDeclined] })
   async charge(command: ChargePayment, ctx: MessageContext): Promise<void> {
     const outcome = await chargePayment(ctx.client, command);
     if (outcome.charged) await ctx.emit(PaymentCharged, outcome.event);
@@ -41,7 +41,7 @@ export class PaymentMessageHandlers {
     });
   }
 
-  @CommandHandler(RefundPayment)
+  @CommandHandler(RefundPayment, { emits: [PaymentRefunded] })
   async refund(command: RefundPayment, ctx: MessageContext): Promise<void> {
     const event = await refundPayment(ctx.client, command);
     await ctx.emit(PaymentRefunded, event);

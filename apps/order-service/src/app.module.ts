@@ -1,0 +1,47 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { orderCatalog } from '@sagaflow/contracts';
+import { SagaflowModule, SagaTransition } from '@sagaflow/saga-core';
+import { serviceName, type OrderConfig } from './config';
+import { defineOrderFulfilment } from './fulfilment/order-fulfilment.saga';
+import { orderMigrations, orderSchema } from './orders/order-migrations';
+import { OrdersModule } from './orders/orders.module';
+import { APP_LOGGER } from './platform/app-logger';
+import { DatabaseModule } from './platform/database.module';
+import type { JsonLogger } from './platform/json-logger';
+import { PlatformModule } from './platform/platform.module';
+
+/** order-service: its database, Sagaflow (outbox, relay, consumer, the OrderFulfilment saga), health/metrics, and orders. */
+@Module({})
+export class AppModule {
+  static forRoot(config: OrderConfig, logger: JsonLogger): DynamicModule {
+    const OrderFulfilment = defineOrderFulfilment({
+      stepMs: config.ORDER_STEP_TIMEOUT,
+      compensationMs: config.ORDER_COMPENSATION_TIMEOUT,
+    });
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          schema: orderSchema,
+          migrations: orderMigrations,
+        }),
+        SagaflowModule.forRoot({
+          service: serviceName,
+          databaseUrl: config.DATABASE_URL,
+          kafka: { brokers: config.KAFKA_BROKERS },
+          codec: config.codec,
+          // the saga's lifecycle is consumed too: it tells the order how its saga ended
+          catalog: [...orderCatalog, SagaTransition],
+          logger,
+        }),
+        SagaflowModule.forFeature([OrderFulfilment]),
+        PlatformModule,
+        OrdersModule,
+      ],
+      providers: [{ provide: APP_LOGGER, useValue: logger }],
+      exports: [APP_LOGGER],
+    };
+  }
+}

@@ -1,0 +1,118 @@
+import { ConfigError } from '@sagaflow/outbox-relay';
+import { z } from 'zod';
+
+/** The monitor's settings, parsed once from the environment and frozen. */
+export interface MonitorConfig {
+  /** HTTP port of the API, UI and /metrics; 0 picks a free one (tests). */
+  readonly port: number;
+  /** The monitor's own PostgreSQL database; the projection lives in its schema `monitor`. */
+  readonly databaseUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  /** Confluent-compatible registry base URL, used to decode Avro values by their schema id. */
+  readonly schemaRegistryUrl: string;
+  /** Kafka consumer group; offsets are kept in the monitor's database, the group only spreads partitions. */
+  readonly groupId: string;
+  /** A non-terminal saga with no transition for this long is stuck. */
+  readonly stuckAfterMs: number;
+  /** How often the topic list is re-read, so new `*.events`/`*.commands`/`*.dlt` topics get consumed. */
+  readonly topicRefreshMs: number;
+  /** Window over which /api/stats computes throughput. */
+  readonly statsWindowMs: number;
+  /** When set, every data endpoint requires `Authorization: Bearer <token>`. */
+  readonly token: string | undefined;
+  /** Directory of the built web UI (Vite output). */
+  readonly uiDir: string;
+}
+
+const positiveInt = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a non-negative integer; got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const url = (name: string, protocols: readonly string[]) =>
+  z.string({ error: `${name} is required` }).refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `${name} must be a URL (${protocols.join(' or ')})` },
+  );
+
+const envSchema = z.object({
+  PORT: positiveInt('PORT', 8080).refine((p) => p <= 65535, { message: 'PORT must be at most 65535' }),
+  DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+  KAFKA_BROKERS: z
+    .string({ error: 'KAFKA_BROKERS is required (host:port,…)' })
+    .transform((v) => v.split(',').map((b) => b.trim()))
+    .refine((list) => list.length > 0 && list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), {
+      message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
+    }),
+  SCHEMA_REGISTRY_URL: url('SCHEMA_REGISTRY_URL', ['http:', 'https:']),
+  MONITOR_GROUP_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'MONITOR_GROUP_ID may only hold letters, digits, ".", "_" and "-"')
+    .default('sagaflow-monitor'),
+  MONITOR_STUCK_AFTER_MS: positiveInt('MONITOR_STUCK_AFTER_MS', 5 * 60_000).refine((n) => n >= 1000, {
+    message: 'MONITOR_STUCK_AFTER_MS must be at least 1000',
+  }),
+  MONITOR_TOPIC_REFRESH_MS: positiveInt('MONITOR_TOPIC_REFRESH_MS', 10_000).refine((n) => n >= 100, {
+    message: 'MONITOR_TOPIC_REFRESH_MS must be at least 100',
+  }),
+  MONITOR_STATS_WINDOW_MS: positiveInt('MONITOR_STATS_WINDOW_MS', 15 * 60_000).refine((n) => n >= 1000, {
+    message: 'MONITOR_STATS_WINDOW_MS must be at least 1000',
+  }),
+  // a short token is a guessable token: refuse it rather than protect nothing
+  MONITOR_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || v.length >= 16, {
+      message: 'MONITOR_TOKEN must be at least 16 characters when set',
+    }),
+  MONITOR_UI_DIR: z.string().optional(),
+});
+
+/**
+ * Reads the monitor's configuration from `env`, once.
+ * @param defaultUiDir where the built UI is when `MONITOR_UI_DIR` is not set.
+ * @throws ConfigError naming every variable at fault, the rule and the value, before anything connects.
+ */
+export function parseMonitorConfig(env: NodeJS.ProcessEnv, defaultUiDir: string): MonitorConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const variable = String(i.path[0] ?? '?');
+      const value = variable === 'MONITOR_TOKEN' ? '(hidden)' : JSON.stringify(env[variable]);
+      const message = i.message.startsWith(variable) ? i.message : `${variable}: ${i.message}`;
+      return `${message} (value: ${value ?? 'unset'})`;
+    });
+    throw new ConfigError(`saga-monitor refuses to start: ${problems.join('; ')}`, {
+      variables: parsed.error.issues.map((i) => i.path[0]),
+    });
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    kafkaBrokers: Object.freeze(e.KAFKA_BROKERS),
+    schemaRegistryUrl: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
+    groupId: e.MONITOR_GROUP_ID,
+    stuckAfterMs: e.MONITOR_STUCK_AFTER_MS,
+    topicRefreshMs: e.MONITOR_TOPIC_REFRESH_MS,
+    statsWindowMs: e.MONITOR_STATS_WINDOW_MS,
+    token: e.MONITOR_TOKEN,
+    uiDir: e.MONITOR_UI_DIR ?? defaultUiDir,
+  });
+}

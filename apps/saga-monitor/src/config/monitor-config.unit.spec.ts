@@ -1,0 +1,43 @@
+import { ConfigError } from '@sagaflow/outbox-relay';
+import { describe, expect, it } from 'vitest';
+import { parseMonitorConfig } from './monitor-config';
+
+const base = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/monitor',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7/',
+};
+
+describe('parseMonitorConfig', () => {
+  it('applies defaults and freezes the result', () => {
+    const c = parseMonitorConfig(base, '/ui');
+    expect(c).toMatchObject({
+      port: 8080,
+      groupId: 'sagaflow-monitor',
+      stuckAfterMs: 300_000,
+      token: undefined,
+      uiDir: '/ui',
+      schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it.each([
+    [{ DATABASE_URL: undefined }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
+    [{ SCHEMA_REGISTRY_URL: 'registry' }, 'SCHEMA_REGISTRY_URL'],
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ MONITOR_STUCK_AFTER_MS: '10' }, 'MONITOR_STUCK_AFTER_MS'],
+    [{ MONITOR_TOKEN: 'short' }, 'MONITOR_TOKEN'],
+  ])('refuses %j naming %s', (patch, variable) => {
+    const attempt = () => parseMonitorConfig({ ...base, ...patch }, '/ui');
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(variable);
+  });
+
+  it('never prints the token it refuses', () => {
+    expect(() => parseMonitorConfig({ ...base, MONITOR_TOKEN: 'secret' }, '/ui')).not.toThrow(/secret/);
+  });
+});
