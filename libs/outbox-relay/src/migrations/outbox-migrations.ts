@@ -4,9 +4,9 @@ import type { MigrationSet } from './migration';
 export const outboxNotifyChannel = 'sagaflow_outbox';
 
 /**
- * The outbox table. `xid` lets the relay read only rows whose writers have all finished
- * (below `pg_snapshot_xmin`), so a row committed late by an older transaction is never skipped;
- * see docs/decisions/0005-outbox-ordering-and-gap-free-reading.md.
+ * The outbox table. The relay reads pending rows by state (`published_at is null`) in `id` order and
+ * never by a high-water mark, so a row committed late with a lower id is simply still pending: nothing is
+ * skipped. Why not an xid horizon: docs/decisions/0005-outbox-read-order.md.
  */
 export const outboxMigrations: MigrationSet = Object.freeze({
   lib: 'outbox-relay',
@@ -17,7 +17,6 @@ export const outboxMigrations: MigrationSet = Object.freeze({
       sql: /* sql */ `
         create table sagaflow.outbox (
           id bigint generated always as identity primary key,
-          xid xid8 not null default pg_current_xact_id(),
           message_id uuid not null,
           topic text not null,
           message_key text not null,
@@ -39,8 +38,8 @@ export const outboxMigrations: MigrationSet = Object.freeze({
         );
         comment on table sagaflow.outbox is
           'Messages written in business transactions, published to Kafka by sagaflow-relay. Rows with failed_at set are set aside (see error_code, error_message) and hold back later rows of their key.';
-        create index outbox_pending_idx on sagaflow.outbox (xid, id) where published_at is null;
-        create index outbox_set_aside_idx on sagaflow.outbox (topic, message_key)
+        create index outbox_pending_idx on sagaflow.outbox (id) where published_at is null;
+        create index outbox_set_aside_idx on sagaflow.outbox (topic, message_key, id)
           where failed_at is not null and published_at is null;
         -- retention cleanup finds old rows by created_at; a BRIN index costs writers next to nothing
         create index outbox_created_brin on sagaflow.outbox using brin (created_at);

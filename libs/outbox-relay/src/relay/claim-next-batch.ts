@@ -1,58 +1,35 @@
 import type { Pool } from 'pg';
-import type { OutboxRow, RowPosition } from './outbox-row';
+import type { OutboxRow } from './outbox-row';
 
-const columns = /* sql */ `
-  o.id, o.xid::text as xid, o.message_id as "messageId", o.topic, o.message_key as key,
-  o.message_type as "messageType", o.payload::text as payload, o.correlation_id as "correlationId",
-  o.causation_id as "causationId", o.saga_type as "sagaType", o.source, o.traceparent,
-  o.occurred_at as "occurredAt"`;
-
-// Rows below the snapshot's xmin belong to transactions that have all ended, so no row can still appear
-// before them: reading in (xid, id) order below that horizon never skips a late commit.
-// A key with a set-aside row is held back entirely, so its later rows never overtake it.
-const eligible = /* sql */ `
-  o.published_at is null and o.failed_at is null
-  and o.xid < pg_snapshot_xmin(pg_current_snapshot())
-  and not exists (
-    select 1 from sagaflow.outbox p
-    where p.failed_at is not null and p.published_at is null
-      and p.topic = o.topic and p.message_key = o.message_key)`;
-
-const fromStartSql = /* sql */ `
-  select ${columns} from sagaflow.outbox o
-  where ${eligible}
-  order by o.xid, o.id
+// Pending rows by state, in id order, with no high-water mark: a row that commits late with a lower id is
+// still pending on the next read, so none is ever skipped. Writers of one key are serialised by a lock
+// held when they append (decision 0005), so a key's ids follow its commit order and a visible row's
+// earlier rows of the same key are visible too. A key with a set-aside row is held back from that row on.
+const claimSql = /* sql */ `
+  select o.id, o.message_id as "messageId", o.topic, o.message_key as key,
+         o.message_type as "messageType", o.payload::text as payload, o.correlation_id as "correlationId",
+         o.causation_id as "causationId", o.saga_type as "sagaType", o.source, o.traceparent,
+         o.occurred_at as "occurredAt"
+  from sagaflow.outbox o
+  where o.published_at is null and o.failed_at is null
+    and o.id <> all ($2::bigint[])
+    and not exists (
+      select 1 from sagaflow.outbox p
+      where p.failed_at is not null and p.published_at is null
+        and p.topic = o.topic and p.message_key = o.message_key and p.id < o.id)
+  order by o.id
   limit $1`;
-
-const afterSql = /* sql */ `
-  select ${columns} from sagaflow.outbox o
-  where ${eligible} and (o.xid, o.id) > ($2::xid8, $3::bigint)
-  order by o.xid, o.id
-  limit $1`;
-
-const behindHorizonSql = /* sql */ `
-  select exists (
-    select 1 from sagaflow.outbox
-    where published_at is null and failed_at is null
-      and xid >= pg_snapshot_xmin(pg_current_snapshot())) as waiting`;
 
 /**
- * The next rows to publish, oldest first in (xid, id) order; `after` continues where the previous batch
- * ended so the relay can read ahead while that batch is still being sent and marked.
+ * The next rows to publish, in id order.
+ * @param inFlight ids already sent or being sent and not yet marked; the relay reads ahead while a batch
+ * is on its way, and those rows must not be read twice. Earlier rows of a key that are in flight were
+ * sent before, so they do not hold the key back.
  */
 export async function claimNextBatch(
   db: Pool,
-  options: { limit: number; after?: RowPosition | undefined },
+  options: { limit: number; inFlight?: readonly string[] },
 ): Promise<OutboxRow[]> {
-  const { limit, after } = options;
-  const result = after
-    ? await db.query<OutboxRow>(afterSql, [limit, after.xid, after.id])
-    : await db.query<OutboxRow>(fromStartSql, [limit]);
+  const result = await db.query<OutboxRow>(claimSql, [options.limit, options.inFlight ?? []]);
   return result.rows;
-}
-
-/** Whether committed-or-not rows wait above the horizon, i.e. an older transaction is still open. */
-export async function rowsWaitBehindHorizon(db: Pool): Promise<boolean> {
-  const result = await db.query<{ waiting: boolean }>(behindHorizonSql);
-  return result.rows[0]?.waiting ?? false;
 }

@@ -8,12 +8,12 @@ import { SagaflowError } from '../errors/sagaflow-error';
 import { ensureTopics } from '../kafka/ensure-topics';
 import type { RelayLogger } from '../logging/relay-logger';
 import { backoffDelay } from './backoff';
-import { claimNextBatch, rowsWaitBehindHorizon } from './claim-next-batch';
+import { claimNextBatch } from './claim-next-batch';
 import { cleanUpPublished } from './clean-up-published';
 import { LeaderLock } from './elect-leader';
 import { encodeBatch } from './encode-batch';
 import { markPublished } from './mark-published';
-import type { OutboxRow, RowPosition } from './outbox-row';
+import type { OutboxRow } from './outbox-row';
 import { readPendingStats } from './pending-stats';
 import { publishBatch } from './publish-batch';
 import { parseRelayConfig, type OutboxRelayConfig, type ResolvedRelayConfig } from './relay-config';
@@ -181,9 +181,8 @@ export class OutboxRelay {
     const { batchSize: limit, pollIntervalMs } = this.config;
     await this.ensureTopicsOnce();
     const producer = await this.connectedProducer();
-    let cursor: RowPosition | undefined;
     let pendingMark: Promise<void> | undefined;
-    let horizonWaits = 0;
+    let marking: string[] = [];
     this.wake.reset();
     let claimed: OutboxRow[] = await claimNextBatch(pool, { limit });
     try {
@@ -191,25 +190,19 @@ export class OutboxRelay {
         if (claimed.length === 0) {
           if (pendingMark) await pendingMark;
           pendingMark = undefined;
-          // idle: start the next read from the oldest pending row, so rows an operator released are seen
-          cursor = undefined;
-          const behind = await rowsWaitBehindHorizon(pool);
-          horizonWaits = behind ? horizonWaits + 1 : 0;
-          // an open older transaction that writes no outbox row sends no NOTIFY when it ends: re-check soon
-          await this.wake.wait(behind ? Math.min(pollIntervalMs, 2 ** horizonWaits) : pollIntervalMs);
+          marking = [];
+          await this.wake.wait(pollIntervalMs);
           if (!this.running || !lock.isHeld) break;
           this.wake.reset();
           claimed = await claimNextBatch(pool, { limit });
           continue;
         }
-        horizonWaits = 0;
         const batch = await encodeBatch(claimed, this.config.catalog, this.codec);
         for (const { row, error } of batch.setAside) await this.setAside(row, error);
-        const last = claimed[claimed.length - 1]!;
-        cursor = { xid: last.xid, id: last.id };
+        const sending = batch.messages.map((m) => m.row.id);
         // read ahead while this batch is sent and the previous one marked
         this.wake.reset();
-        const next = claimNextBatch(pool, { limit, after: cursor });
+        const next = claimNextBatch(pool, { limit, inFlight: [...sending, ...marking] });
         next.catch(() => undefined);
         if (!lock.isHeld) break;
         const started = performance.now();
@@ -219,12 +212,9 @@ export class OutboxRelay {
           performance.now() - started,
         );
         if (pendingMark) await pendingMark;
-        pendingMark = markPublished(
-          pool,
-          batch.messages.map((m) => m.row.id),
-          this.config.retentionMs > 0,
-        );
+        pendingMark = markPublished(pool, sending, this.config.retentionMs > 0);
         pendingMark.catch(() => undefined);
+        marking = sending;
         this.failures = 0;
         claimed = await next;
       }

@@ -1,7 +1,6 @@
-/** A pending outbox row as the relay reads it. `id` and `xid` stay strings: both are 64-bit. */
+/** A pending outbox row as the relay reads it. `id` stays a string: it is 64-bit. */
 export interface OutboxRow {
   id: string;
-  xid: string;
   messageId: string;
   topic: string;
   key: string;
@@ -14,10 +13,4 @@ export interface OutboxRow {
   source: string;
   traceparent: string | null;
   occurredAt: Date;
-}
-
-/** Where the previous claim ended, in (xid, id) order. */
-export interface RowPosition {
-  xid: string;
-  id: string;
 }

@@ -42,7 +42,7 @@ export async function listSetAside(db: Pool, limit = 100): Promise<SetAsideMessa
             attempts, failed_at as "failedAt", error_code as "errorCode", error_message as "errorMessage"
        from sagaflow.outbox
       where failed_at is not null and published_at is null
-      order by xid, id
+      order by id
       limit $1`,
     [limit],
   );

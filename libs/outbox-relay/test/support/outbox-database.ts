@@ -14,6 +14,8 @@ export async function createOutboxDatabase(adminUrl: string, prefix: string): Pr
   const url = await createDatabase(adminUrl, name);
   await runMigrations(url, [outboxMigrations]);
   const pool = new Pool({ connectionString: url, max: 20 });
+  // dropping the database with (force) ends connections the pool may still hold
+  pool.on('error', () => undefined);
   return {
     url,
     pool,
