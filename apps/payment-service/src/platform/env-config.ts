@@ -4,19 +4,19 @@ import { z } from 'zod';
 /** Environment variables every demo service reads, as zod rules that say what a good value looks like. */
 export const commonEnv = {
   PORT: z.coerce
-    .number()
+    .number('must be an integer between 1 and 65535')
     .int('must be an integer')
     .min(1, 'must be between 1 and 65535')
     .max(65535, 'must be between 1 and 65535'),
   DATABASE_URL: z
-    .string()
+    .string('must be a postgres:// URL of the service’s own database')
     .trim()
     .refine(
       (v) => /^postgres(ql)?:\/\/.+/.test(v),
       'must be a postgres:// URL of the service’s own database',
     ),
   KAFKA_BROKERS: z
-    .string()
+    .string('must be a comma-separated list of host:port')
     .trim()
     .transform((v) => v.split(',').map((b) => b.trim()))
     .refine(
@@ -28,7 +28,7 @@ export const commonEnv = {
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error').default('info'),
   /** Seconds to wait for in-flight work on SIGTERM before exiting anyway. */
   SHUTDOWN_TIMEOUT: z.coerce
-    .number()
+    .number('must be an integer number of seconds')
     .int('must be an integer number of seconds')
     .min(1, 'must be ≥ 1')
     .default(20),
@@ -36,7 +36,7 @@ export const commonEnv = {
 
 /** A duration in env: milliseconds (`2500`) or `250ms`, `10s`, `5m`. */
 export const durationEnv = z
-  .string()
+  .string('must be a positive duration such as 10s, 500ms or 2m')
   .trim()
   .refine(
     (v) => /^\d+(\.\d+)?(ms|s|m)?$/.test(v) && toMs(v) > 0,

@@ -1,0 +1,130 @@
+import type { MigrationSet } from '@sagaflow/outbox-relay';
+
+/**
+ * The projection's tables, in schema `monitor`. Everything here is derived from Kafka and can be dropped
+ * and rebuilt (`--rebuild`); the consumed offsets live beside the data they produced, so one transaction
+ * moves both (docs/decisions/0020-monitor-projection-and-offsets.md).
+ */
+export const monitorMigrations: MigrationSet = Object.freeze({
+  lib: 'saga-monitor',
+  migrations: Object.freeze([
+    {
+      version: 1,
+      name: 'create monitor projection',
+      sql: /* sql */ `
+        create schema if not exists monitor;
+
+        -- next offset to read per partition; written in the same transaction as what those records produced
+        create table monitor.consumer_offset (
+          topic text not null,
+          partition integer not null,
+          next_offset bigint not null,
+          primary key (topic, partition)
+        );
+
+        -- every consumed record, decoded; undecodable ones keep their bytes and the error
+        create table monitor.message (
+          topic text not null,
+          partition integer not null,
+          "offset" bigint not null,
+          message_id text,
+          message_type text,
+          correlation_id text,
+          causation_id text,
+          saga_type text,
+          source text,
+          occurred_at timestamptz,
+          kafka_timestamp timestamptz not null,
+          record_key text,
+          content_type text,
+          headers jsonb not null,
+          payload jsonb,
+          decode_error text,
+          raw_value bytea,
+          primary key (topic, partition, "offset")
+        );
+        create index message_correlation_idx on monitor.message (correlation_id, occurred_at);
+        -- causation trees (choreographed flows) walk from a message to the ones it caused
+        create index message_causation_idx on monitor.message (causation_id) where causation_id is not null;
+        create index message_id_idx on monitor.message (message_id);
+
+        create table monitor.saga (
+          saga_id text primary key,
+          saga_type text not null,
+          correlation_id text,
+          correlation_key text not null,
+          definition_version integer not null,
+          status text not null,
+          last_transition text not null,
+          current_step text,
+          reason text,
+          instance_version integer not null,
+          started_at timestamptz not null,
+          updated_at timestamptz not null,
+          ended_at timestamptz,
+          duration_ms bigint,
+          transition_count integer not null
+        );
+        -- keyset paging: newest first, optionally within one type or one status
+        create index saga_started_idx on monitor.saga (started_at desc, saga_id desc);
+        create index saga_type_started_idx on monitor.saga (saga_type, started_at desc, saga_id desc);
+        create index saga_status_started_idx on monitor.saga (status, started_at desc, saga_id desc);
+        -- stuck detection only ever looks at the (few) sagas still running
+        create index saga_active_idx on monitor.saga (started_at desc, saga_id desc)
+          where status in ('RUNNING', 'COMPENSATING');
+        create index saga_correlation_idx on monitor.saga (correlation_id);
+        create index saga_type_ended_idx on monitor.saga (saga_type, ended_at) where ended_at is not null;
+
+        -- one row per lifecycle message id: a record the relay published twice is applied once
+        create table monitor.saga_transition (
+          message_id text primary key,
+          saga_id text not null,
+          saga_type text not null,
+          transition text not null,
+          status text not null,
+          step text,
+          reason text,
+          at timestamptz not null,
+          instance_version integer not null,
+          topic text not null,
+          partition integer not null,
+          "offset" bigint not null
+        );
+        create index saga_transition_saga_idx on monitor.saga_transition (saga_id, at);
+
+        create table monitor.dead_letter (
+          topic text not null,
+          partition integer not null,
+          "offset" bigint not null,
+          correlation_id text,
+          message_id text,
+          message_type text,
+          error_code text,
+          error_message text,
+          original_topic text,
+          original_partition integer,
+          original_offset bigint,
+          consumer text,
+          attempts integer,
+          failed_at timestamptz,
+          primary key (topic, partition, "offset")
+        );
+        create index dead_letter_correlation_idx on monitor.dead_letter (correlation_id, failed_at desc);
+
+        -- every version of every definition; the newest record of a key is the current one
+        create table monitor.definition (
+          key text not null,
+          version integer not null,
+          kind text not null,
+          name text not null,
+          service text not null,
+          document jsonb,
+          document_error text,
+          published_at timestamptz,
+          "offset" bigint not null,
+          primary key (key, version)
+        );
+      `,
+    },
+  ]),
+});

@@ -1,0 +1,87 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Pool } from 'pg';
+import type { Registry } from 'prom-client';
+import type { PartitionLag } from '../kafka/consumer-lag';
+import type { MonitorLogger } from '../logging/monitor-logger';
+import { listDefinitions } from '../query/definitions';
+import { getSaga } from '../query/get-saga';
+import { listSagas } from '../query/list-sagas';
+import { parseListQuery } from '../query/parse-list-query';
+import { QueryParamError } from '../query/query-error';
+import { sagaStats } from '../query/stats';
+import { isAuthorized } from './bearer-auth';
+import type { LiveUpdates } from './live-updates';
+import { sendError, sendJson } from './respond';
+import { serveStatic } from './static-files';
+
+/** What the HTTP layer reads from. */
+export interface MonitorServerDeps {
+  pool: Pool;
+  registry: Registry;
+  live: LiveUpdates;
+  logger: MonitorLogger;
+  lag: () => Promise<PartitionLag[]>;
+  topics: () => string[];
+  stuckAfterMs: number;
+  statsWindowMs: number;
+  token: string | undefined;
+  uiDir: string;
+  now?: () => Date;
+}
+
+/**
+ * The monitor's HTTP server: read-only REST under `/api`, server-sent events at `/api/stream`,
+ * Prometheus at `/metrics`, liveness at `/health`, and the web UI for everything else.
+ */
+export function createMonitorServer(deps: MonitorServerDeps): Server {
+  const now = deps.now ?? (() => new Date());
+  return createServer((req, res) => {
+    handle(deps, now, req, res).catch((error: unknown) => {
+      deps.logger.log('error', 'request failed', { url: req.url, error: String(error) });
+      if (!res.headersSent) sendError(res, 500, 'internal error (see the monitor log)');
+      else res.end();
+    });
+  });
+}
+
+async function handle(deps: MonitorServerDeps, now: () => Date, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://monitor');
+  const path = url.pathname;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return sendError(res, 405, 'the monitor is read-only: only GET');
+  }
+  if (path === '/health') return sendJson(res, 200, { status: 'ok' });
+  const isData = path.startsWith('/api/') || path === '/metrics';
+  if (!isData) return serveStatic(deps.uiDir, path, res);
+  if (!isAuthorized(req, url, deps.token)) {
+    res.setHeader('www-authenticate', 'Bearer realm="sagaflow-monitor"');
+    return sendError(res, 401, 'a bearer token is required (Authorization: Bearer <MONITOR_TOKEN>)');
+  }
+  url.searchParams.delete('access_token');
+  try {
+    if (path === '/metrics') {
+      const body = await deps.registry.metrics();
+      res.writeHead(200, { 'content-type': deps.registry.contentType });
+      return void res.end(body);
+    }
+    if (path === '/api/sagas') return sendJson(res, 200, await listSagas(deps.pool, parseListQuery(url.searchParams), now(), deps.stuckAfterMs));
+    const one = /^\/api\/sagas\/([^/]+)$/.exec(path);
+    if (one) {
+      const id = decodeURIComponent(one[1]!);
+      const detail = await getSaga(deps.pool, id, now(), deps.stuckAfterMs);
+      return detail ? sendJson(res, 200, detail) : sendError(res, 404, `no saga ${id} in the projection`);
+    }
+    if (path === '/api/stats') return sendJson(res, 200, await sagaStats(deps.pool, now(), deps.stuckAfterMs, deps.statsWindowMs));
+    if (path === '/api/definitions') return sendJson(res, 200, { definitions: await listDefinitions(deps.pool) });
+    if (path === '/api/stream') return deps.live.open(res);
+    if (path === '/api/status') {
+      const lag = await deps.lag();
+      return sendJson(res, 200, { topics: deps.topics(), lag: lag.reduce((n, l) => n + l.lag, 0), partitions: lag });
+    }
+    return sendError(res, 404, `no route GET ${path}`);
+  } catch (error) {
+    if (error instanceof QueryParamError) return sendError(res, 400, error.message, { parameter: error.parameter });
+    throw error;
+  }
+}
