@@ -54,10 +54,16 @@ export class OrderMessageHandlers {
     if (event.transition === 'Started') return recordSagaId(ctx.client, orderId, event.sagaId);
     if (event.transition !== 'Compensated' && event.transition !== 'Failed') return;
     const order = await lockOrder(ctx.client, orderId);
-    if (!order)
-      throw new Error(
-        `saga ${event.sagaId} ended ${event.transition} for order ${orderId}, which this service does not have`,
-      );
+    if (!order) {
+      // only this service starts OrderFulfilment sagas, so this is another system's record on a shared
+      // broker: retrying cannot make the order appear, and dead-lettering it would only add noise
+      this.log.warn('saga ended for an order this service does not have; ignored', {
+        orderId,
+        sagaId: event.sagaId,
+        transition: event.transition,
+      });
+      return;
+    }
     // a late reply compensated after the end publishes Compensated again: the order is rejected once
     if (order.status === 'REJECTED') return;
     const reason = rejectionReason(event.transition, event.reason);
