@@ -77,6 +77,7 @@ describe('OutboxRelay publishes what the writer committed', () => {
       logger: memoryLogger(),
       metricsRegistry,
       createTopics: false,
+      retentionMs: 60_000, // mark instead of delete, so the rows can be checked
     });
     await relay.start();
     const consumer = await collectTopic(kafka, topic);

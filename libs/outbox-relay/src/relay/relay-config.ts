@@ -28,7 +28,10 @@ export interface OutboxRelayConfig {
   leaderRetryMs?: number;
   /** How often the leader checks its lock connection; default 2000 ms. */
   leaderCheckMs?: number;
-  /** Published rows are kept this long, then deleted; 0 deletes them on acknowledgement. Default 1 h. */
+  /**
+   * 0 (default): rows are deleted on acknowledgement, the cheapest for Postgres. Above 0: rows are marked
+   * `published_at` and deleted that many ms later (an audit window, at ~8× the write cost per row).
+   */
   retentionMs?: number;
   /** How often retention runs; default 60 000 ms. */
   cleanupIntervalMs?: number;
@@ -82,7 +85,7 @@ const schema = z.object({
   pollIntervalMs: positiveInt(600_000).default(1000),
   leaderRetryMs: positiveInt(600_000).default(1000),
   leaderCheckMs: positiveInt(600_000).default(2000),
-  retentionMs: z.number().int().min(0).default(3_600_000),
+  retentionMs: z.number().int().min(0).max(31_536_000_000).default(0),
   cleanupIntervalMs: positiveInt(86_400_000).default(60_000),
   backoff: z
     .object({ initialMs: positiveInt(600_000).default(200), maxMs: positiveInt(3_600_000).default(10_000) })

@@ -33,7 +33,7 @@ describe('parseRelayConfig', () => {
     expect(config).toMatchObject({
       batchSize: 500,
       pollIntervalMs: 1000,
-      retentionMs: 3_600_000,
+      retentionMs: 0,
       clientId: 'sagaflow-relay',
     });
     expect(config.catalog.get('spec.Thing')).toBe(type);
