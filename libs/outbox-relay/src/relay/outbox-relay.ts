@@ -181,20 +181,25 @@ export class OutboxRelay {
     const { batchSize: limit, pollIntervalMs } = this.config;
     await this.ensureTopicsOnce();
     const producer = await this.connectedProducer();
-    let pendingMark: Promise<void> | undefined;
+    // the last batch's delete/mark runs in the background; its ids stay excluded from reads until it lands
+    let mark: TrackedPromise | undefined;
     let marking: string[] = [];
+    const settleMark = async (): Promise<void> => {
+      if (mark) await mark.promise;
+      mark = undefined;
+      marking = [];
+    };
     this.wake.reset();
     let claimed: OutboxRow[] = await claimNextBatch(pool, { limit });
     try {
       while (this.running && lock.isHeld) {
         if (claimed.length === 0) {
-          if (pendingMark) await pendingMark;
-          pendingMark = undefined;
-          marking = [];
+          // a NOTIFY may already be waiting: do not make new rows wait for the previous mark first
           await this.wake.wait(pollIntervalMs);
           if (!this.running || !lock.isHeld) break;
+          if (mark?.settled) await settleMark();
           this.wake.reset();
-          claimed = await claimNextBatch(pool, { limit });
+          claimed = await claimNextBatch(pool, { limit, inFlight: marking });
           continue;
         }
         const batch = await encodeBatch(claimed, this.config.catalog, this.codec);
@@ -211,15 +216,14 @@ export class OutboxRelay {
           batch.messages.map((m) => m.row),
           performance.now() - started,
         );
-        if (pendingMark) await pendingMark;
-        pendingMark = markPublished(pool, sending, this.config.retentionMs > 0);
-        pendingMark.catch(() => undefined);
+        await settleMark();
+        mark = track(markPublished(pool, sending, this.config.retentionMs > 0));
         marking = sending;
         this.failures = 0;
         claimed = await next;
       }
     } finally {
-      if (pendingMark) await pendingMark;
+      await settleMark();
     }
   }
 
@@ -355,6 +359,20 @@ export class OutboxRelay {
     const { message, ...fields } = log;
     this.log.warn(`kafkajs: ${message}`, { component: 'kafkajs', namespace, kafkaLevel: label, ...fields });
   }
+}
+
+interface TrackedPromise {
+  promise: Promise<void>;
+  settled: boolean;
+}
+
+function track(promise: Promise<void>): TrackedPromise {
+  const tracked: TrackedPromise = { promise, settled: false };
+  promise.then(
+    () => (tracked.settled = true),
+    () => (tracked.settled = true),
+  );
+  return tracked;
 }
 
 function classify(error: unknown): SagaflowError {
