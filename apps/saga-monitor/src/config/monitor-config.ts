@@ -1,5 +1,11 @@
 import { ConfigError } from '@sagaflow/outbox-relay';
 import { z } from 'zod';
+import {
+  defaultTopicPattern,
+  DEFINITIONS_TOPIC,
+  LIFECYCLE_TOPIC,
+  type TopicRoles,
+} from '../kafka/monitored-topics';
 
 /** The monitor's settings, parsed once from the environment and frozen. */
 export interface MonitorConfig {
@@ -10,6 +16,8 @@ export interface MonitorConfig {
   readonly kafkaBrokers: readonly string[];
   /** Confluent-compatible registry base URL, used to decode Avro values by their schema id. */
   readonly schemaRegistryUrl: string;
+  /** Which topics are read; the defaults are DESIGN.md's names. Overridable to watch a namespaced deployment. */
+  readonly topics: TopicRoles;
   /** Kafka consumer group; offsets are kept in the monitor's database, the group only spreads partitions. */
   readonly groupId: string;
   /** A non-terminal saga with no transition for this long is stuck. */
@@ -60,6 +68,29 @@ const envSchema = z.object({
       message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
     }),
   SCHEMA_REGISTRY_URL: url('SCHEMA_REGISTRY_URL', ['http:', 'https:']),
+  MONITOR_TOPIC_PATTERN: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return defaultTopicPattern;
+      try {
+        return new RegExp(v);
+      } catch (cause) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `MONITOR_TOPIC_PATTERN is not a regular expression: ${(cause as Error).message}`,
+        });
+        return z.NEVER;
+      }
+    }),
+  MONITOR_LIFECYCLE_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'MONITOR_LIFECYCLE_TOPIC must be a topic name')
+    .default(LIFECYCLE_TOPIC),
+  MONITOR_DEFINITIONS_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'MONITOR_DEFINITIONS_TOPIC must be a topic name')
+    .default(DEFINITIONS_TOPIC),
   MONITOR_GROUP_ID: z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'MONITOR_GROUP_ID may only hold letters, digits, ".", "_" and "-"')
@@ -103,11 +134,29 @@ export function parseMonitorConfig(env: NodeJS.ProcessEnv, defaultUiDir: string)
     });
   }
   const e = parsed.data;
+  for (const [variable, topic] of [
+    ['MONITOR_LIFECYCLE_TOPIC', e.MONITOR_LIFECYCLE_TOPIC],
+    ['MONITOR_DEFINITIONS_TOPIC', e.MONITOR_DEFINITIONS_TOPIC],
+  ] as const) {
+    if (!e.MONITOR_TOPIC_PATTERN.test(topic)) {
+      throw new ConfigError(
+        `saga-monitor refuses to start: ${variable} (${topic}) does not match MONITOR_TOPIC_PATTERN (${e.MONITOR_TOPIC_PATTERN.source}), so it would never be read`,
+        {
+          variables: [variable],
+        },
+      );
+    }
+  }
   return Object.freeze({
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     kafkaBrokers: Object.freeze(e.KAFKA_BROKERS),
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
+    topics: Object.freeze({
+      lifecycle: e.MONITOR_LIFECYCLE_TOPIC,
+      definitions: e.MONITOR_DEFINITIONS_TOPIC,
+      pattern: e.MONITOR_TOPIC_PATTERN,
+    }),
     groupId: e.MONITOR_GROUP_ID,
     stuckAfterMs: e.MONITOR_STUCK_AFTER_MS,
     topicRefreshMs: e.MONITOR_TOPIC_REFRESH_MS,

@@ -31,6 +31,8 @@ describe('parseMonitorConfig', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ MONITOR_STUCK_AFTER_MS: '10' }, 'MONITOR_STUCK_AFTER_MS'],
     [{ MONITOR_TOKEN: 'short' }, 'MONITOR_TOKEN'],
+    [{ MONITOR_TOPIC_PATTERN: '(' }, 'MONITOR_TOPIC_PATTERN'],
+    [{ MONITOR_TOPIC_PATTERN: '^staging\\.' }, 'MONITOR_LIFECYCLE_TOPIC'],
   ])('refuses %j naming %s', (patch, variable) => {
     const attempt = () => parseMonitorConfig({ ...base, ...patch }, '/ui');
     expect(attempt).toThrow(ConfigError);

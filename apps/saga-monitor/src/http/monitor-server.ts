@@ -44,7 +44,12 @@ export function createMonitorServer(deps: MonitorServerDeps): Server {
   });
 }
 
-async function handle(deps: MonitorServerDeps, now: () => Date, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  deps: MonitorServerDeps,
+  now: () => Date,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://monitor');
   const path = url.pathname;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -65,23 +70,35 @@ async function handle(deps: MonitorServerDeps, now: () => Date, req: IncomingMes
       res.writeHead(200, { 'content-type': deps.registry.contentType });
       return void res.end(body);
     }
-    if (path === '/api/sagas') return sendJson(res, 200, await listSagas(deps.pool, parseListQuery(url.searchParams), now(), deps.stuckAfterMs));
+    if (path === '/api/sagas')
+      return sendJson(
+        res,
+        200,
+        await listSagas(deps.pool, parseListQuery(url.searchParams), now(), deps.stuckAfterMs),
+      );
     const one = /^\/api\/sagas\/([^/]+)$/.exec(path);
     if (one) {
       const id = decodeURIComponent(one[1]!);
       const detail = await getSaga(deps.pool, id, now(), deps.stuckAfterMs);
       return detail ? sendJson(res, 200, detail) : sendError(res, 404, `no saga ${id} in the projection`);
     }
-    if (path === '/api/stats') return sendJson(res, 200, await sagaStats(deps.pool, now(), deps.stuckAfterMs, deps.statsWindowMs));
-    if (path === '/api/definitions') return sendJson(res, 200, { definitions: await listDefinitions(deps.pool) });
+    if (path === '/api/stats')
+      return sendJson(res, 200, await sagaStats(deps.pool, now(), deps.stuckAfterMs, deps.statsWindowMs));
+    if (path === '/api/definitions')
+      return sendJson(res, 200, { definitions: await listDefinitions(deps.pool) });
     if (path === '/api/stream') return deps.live.open(res);
     if (path === '/api/status') {
       const lag = await deps.lag();
-      return sendJson(res, 200, { topics: deps.topics(), lag: lag.reduce((n, l) => n + l.lag, 0), partitions: lag });
+      return sendJson(res, 200, {
+        topics: deps.topics(),
+        lag: lag.reduce((n, l) => n + l.lag, 0),
+        partitions: lag,
+      });
     }
     return sendError(res, 404, `no route GET ${path}`);
   } catch (error) {
-    if (error instanceof QueryParamError) return sendError(res, 400, error.message, { parameter: error.parameter });
+    if (error instanceof QueryParamError)
+      return sendError(res, 400, error.message, { parameter: error.parameter });
     throw error;
   }
 }

@@ -12,6 +12,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** Sends an error as `{ error: { status, message, parameter? } }`. */
-export function sendError(res: ServerResponse, status: number, message: string, extra: Record<string, unknown> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+): void {
   sendJson(res, status, { error: { status, message, ...extra } });
 }

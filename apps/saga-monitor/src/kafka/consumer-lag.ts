@@ -17,7 +17,11 @@ export interface PartitionLag {
  * never commits): the high watermark minus the next offset to apply. A partition never read counts from
  * its earliest retained offset.
  */
-export async function consumerLag(admin: Admin, pool: Pool, topics: readonly string[]): Promise<PartitionLag[]> {
+export async function consumerLag(
+  admin: Admin,
+  pool: Pool,
+  topics: readonly string[],
+): Promise<PartitionLag[]> {
   if (topics.length === 0) return [];
   const stored = await pool.query<{ topic: string; partition: number; next_offset: string }>(
     `select topic, partition, next_offset from monitor.consumer_offset where topic = any($1::text[])`,
@@ -28,7 +32,13 @@ export async function consumerLag(admin: Admin, pool: Pool, topics: readonly str
   for (const topic of topics) {
     for (const p of await admin.fetchTopicOffsets(topic)) {
       const nextOffset = next.get(`${topic}/${p.partition}`) ?? p.low;
-      out.push({ topic, partition: p.partition, highWatermark: p.high, nextOffset, lag: Math.max(0, Number(BigInt(p.high) - BigInt(nextOffset))) });
+      out.push({
+        topic,
+        partition: p.partition,
+        highWatermark: p.high,
+        nextOffset,
+        lag: Math.max(0, Number(BigInt(p.high) - BigInt(nextOffset))),
+      });
     }
   }
   return out;

@@ -7,11 +7,30 @@ export const LIFECYCLE_TOPIC = 'sagaflow.lifecycle';
 /** Compacted topic of saga definitions and service reactions. */
 export const DEFINITIONS_TOPIC = 'sagaflow.definitions';
 
-const pattern = /^(?:sagaflow\.lifecycle|sagaflow\.definitions|[A-Za-z0-9._-]+\.(?:events|commands|dlt))$/;
+/** Which topics the monitor reads, and which two of them have a special meaning. */
+export interface TopicRoles {
+  /** Saga state transitions. */
+  readonly lifecycle: string;
+  /** Saga definitions and service reactions. */
+  readonly definitions: string;
+  /** Every topic whose name matches is consumed. */
+  readonly pattern: RegExp;
+}
 
-/** Whether the monitor consumes `topic`: lifecycle, definitions, and every `*.events`, `*.commands`, `*.dlt`. */
-export function isMonitoredTopic(topic: string): boolean {
-  return pattern.test(topic);
+/** Lifecycle, definitions, and every `*.events`, `*.commands`, `*.dlt` topic. */
+export const defaultTopicPattern =
+  /^(?:sagaflow\.lifecycle|sagaflow\.definitions|.+\.(?:events|commands|dlt))$/;
+
+/** The framework's topics, as DESIGN.md names them. */
+export const defaultTopicRoles: TopicRoles = Object.freeze({
+  lifecycle: LIFECYCLE_TOPIC,
+  definitions: DEFINITIONS_TOPIC,
+  pattern: defaultTopicPattern,
+});
+
+/** Whether the monitor consumes `topic` (never Kafka's internal `__*` topics). */
+export function isMonitoredTopic(topic: string, roles: TopicRoles = defaultTopicRoles): boolean {
+  return !topic.startsWith('__') && roles.pattern.test(topic);
 }
 
 /** Whether records on `topic` are dead letters. */

@@ -4,7 +4,7 @@ import type { RecordDecoder } from '../decode/record-decoder';
 import type { MonitorLogger } from '../logging/monitor-logger';
 import { applyBatch, isTransientDbError, type AppliedBatch } from '../projection/apply-batch';
 import { projectMessage } from '../projection/projected-message';
-import { isMonitoredTopic } from './monitored-topics';
+import { isMonitoredTopic, type TopicRoles } from './monitored-topics';
 
 /** Options of {@link ProjectionConsumer}. */
 export interface ProjectionConsumerOptions {
@@ -12,6 +12,7 @@ export interface ProjectionConsumerOptions {
   pool: Pool;
   decoder: RecordDecoder;
   groupId: string;
+  roles: TopicRoles;
   topicRefreshMs: number;
   logger: MonitorLogger;
   /** Called after each committed batch that applied records. Must not throw. */
@@ -43,9 +44,11 @@ export class ProjectionConsumer {
   async start(): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => {
-      this.refreshing = this.refreshing.then(() => this.refresh()).catch((error: unknown) =>
-        this.options.logger.log('warn', 'could not refresh the topic list', { error: String(error) }),
-      );
+      this.refreshing = this.refreshing
+        .then(() => this.refresh())
+        .catch((error: unknown) =>
+          this.options.logger.log('warn', 'could not refresh the topic list', { error: String(error) }),
+        );
     }, this.options.topicRefreshMs);
   }
 
@@ -65,7 +68,7 @@ export class ProjectionConsumer {
     await admin.connect();
     let found: string[];
     try {
-      found = (await admin.listTopics()).filter(isMonitoredTopic);
+      found = (await admin.listTopics()).filter((t) => isMonitoredTopic(t, this.options.roles));
     } finally {
       await admin.disconnect();
     }
@@ -93,7 +96,13 @@ export class ProjectionConsumer {
     });
   }
 
-  private async eachBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch({
+    batch,
+    heartbeat,
+    resolveOffset,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
     const projected = await Promise.all(
@@ -103,9 +112,15 @@ export class ProjectionConsumer {
         return projectMessage(topic, partition, m, await this.options.decoder.decode(m.value, contentType));
       }),
     );
-    const applied = await withDbRetries(() => applyBatch(this.options.pool, topic, partition, projected));
+    const applied = await withDbRetries(() =>
+      applyBatch(this.options.pool, this.options.roles, topic, partition, projected),
+    );
     if (applied.skipped) {
-      this.options.logger.log('warn', 'records were deleted before the monitor read them', { topic, partition, ...applied.skipped });
+      this.options.logger.log('warn', 'records were deleted before the monitor read them', {
+        topic,
+        partition,
+        ...applied.skipped,
+      });
     }
     if (applied.seekTo !== null) {
       this.consumer?.seek({ topic, partition, offset: applied.seekTo });

@@ -12,7 +12,13 @@ export function jsonLogger(minimum: LogLevel = 'info'): MonitorLogger {
   return {
     log(level, message, fields = {}) {
       if (order[level] < order[minimum]) return;
-      const line = JSON.stringify({ time: new Date().toISOString(), level, service: 'saga-monitor', message, ...fields });
+      const line = JSON.stringify({
+        time: new Date().toISOString(),
+        level,
+        service: 'saga-monitor',
+        message,
+        ...fields,
+      });
       if (level === 'error') process.stderr.write(`${line}\n`);
       else process.stdout.write(`${line}\n`);
     },

@@ -27,7 +27,10 @@ export interface MetricsSources {
  */
 export class MonitorMetrics {
   readonly registry = new Registry();
-  private readonly counters: Record<(typeof transitionCounters)[keyof typeof transitionCounters], Counter<'saga_type'>>;
+  private readonly counters: Record<
+    (typeof transitionCounters)[keyof typeof transitionCounters],
+    Counter<'saga_type'>
+  >;
   private readonly duration: Histogram<'saga_type' | 'outcome'>;
   private readonly applied: Counter<'topic'>;
   private readonly undecodable: Counter<'topic'>;
@@ -35,7 +38,12 @@ export class MonitorMetrics {
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     const counter = (what: string) =>
-      new Counter({ name: `sagaflow_monitor_sagas_${what}_total`, help: `Sagas ${what}, by saga type`, labelNames: ['saga_type'], registers });
+      new Counter({
+        name: `sagaflow_monitor_sagas_${what}_total`,
+        help: `Sagas ${what}, by saga type`,
+        labelNames: ['saga_type'],
+        registers,
+      });
     this.counters = {
       started: counter('started'),
       completed: counter('completed'),
@@ -49,7 +57,12 @@ export class MonitorMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
       registers,
     });
-    this.applied = new Counter({ name: 'sagaflow_monitor_records_applied_total', help: 'Records applied to the projection', labelNames: ['topic'], registers });
+    this.applied = new Counter({
+      name: 'sagaflow_monitor_records_applied_total',
+      help: 'Records applied to the projection',
+      labelNames: ['topic'],
+      registers,
+    });
     this.undecodable = new Counter({
       name: 'sagaflow_monitor_records_undecodable_total',
       help: 'Records stored with a decode or interpretation error',
@@ -93,22 +106,27 @@ export class MonitorMetrics {
       registers,
       async collect() {
         this.reset();
-        for (const l of await sources.lag()) this.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
+        for (const l of await sources.lag())
+          this.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
       },
     });
   }
 
   /** Brings counters and the histogram up to what the projection holds; call once, before consuming. */
   async seed(pool: Pool): Promise<void> {
-    const counts = await pool.query<{ saga_type: string; transition: keyof typeof transitionCounters; n: string }>(
-      /* sql */ `select saga_type, transition, count(*) as n from monitor.saga_transition
-       where transition in ('Started', 'Completed', 'Compensated', 'Failed') group by saga_type, transition`,
-    );
-    for (const r of counts.rows) this.counters[transitionCounters[r.transition]].inc({ saga_type: r.saga_type }, Number(r.n));
+    const counts = await pool.query<{
+      saga_type: string;
+      transition: keyof typeof transitionCounters;
+      n: string;
+    }>(/* sql */ `select saga_type, transition, count(*) as n from monitor.saga_transition
+       where transition in ('Started', 'Completed', 'Compensated', 'Failed') group by saga_type, transition`);
+    for (const r of counts.rows)
+      this.counters[transitionCounters[r.transition]].inc({ saga_type: r.saga_type }, Number(r.n));
     const ended = await pool.query<{ saga_type: string; status: string; duration_ms: string }>(
       `select saga_type, status, duration_ms from monitor.saga where ended_at is not null`,
     );
-    for (const r of ended.rows) this.duration.observe({ saga_type: r.saga_type, outcome: r.status }, Number(r.duration_ms) / 1000);
+    for (const r of ended.rows)
+      this.duration.observe({ saga_type: r.saga_type, outcome: r.status }, Number(r.duration_ms) / 1000);
   }
 
   /** Advances the counters by what one committed batch applied. */

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { TopicRoles } from '../kafka/monitored-topics';
 import { planBatch } from './plan-batch';
 import type { ProjectedMessage } from './projected-message';
 import { writePlan, type WrittenPlan } from './write-plan';
@@ -13,6 +14,8 @@ export interface AppliedBatch extends WrittenPlan {
   skipped: { from: string; to: string } | null;
   /** Applied records stored with a decode or interpretation error. */
   undecodable: number;
+  /** Correlation ids that got a dead letter in this batch (their sagas may now be stuck). */
+  deadLetterCorrelationIds: string[];
 }
 
 /**
@@ -22,8 +25,22 @@ export interface AppliedBatch extends WrittenPlan {
  * on the offset makes concurrent appliers of one partition take turns.
  * @param records one partition's records, in offset order.
  */
-export async function applyBatch(pool: Pool, topic: string, partition: number, records: readonly ProjectedMessage[]): Promise<AppliedBatch> {
-  const none: AppliedBatch = { applied: 0, seekTo: null, skipped: null, undecodable: 0, newTransitions: [], sagas: [] };
+export async function applyBatch(
+  pool: Pool,
+  roles: TopicRoles,
+  topic: string,
+  partition: number,
+  records: readonly ProjectedMessage[],
+): Promise<AppliedBatch> {
+  const none: AppliedBatch = {
+    applied: 0,
+    seekTo: null,
+    skipped: null,
+    undecodable: 0,
+    deadLetterCorrelationIds: [],
+    newTransitions: [],
+    sagas: [],
+  };
   if (records.length === 0) return none;
   const client = await pool.connect();
   try {
@@ -46,7 +63,7 @@ export async function applyBatch(pool: Pool, topic: string, partition: number, r
     }
     const first = BigInt(fresh[0]!.offset);
     const skipped = first > next ? { from: next.toString(), to: (first - 1n).toString() } : null;
-    const plan = planBatch(fresh);
+    const plan = planBatch(fresh, roles);
     const written = await writePlan(client, plan);
     await client.query(
       /* sql */ `update monitor.consumer_offset set next_offset = $3 where topic = $1 and partition = $2`,
@@ -54,7 +71,17 @@ export async function applyBatch(pool: Pool, topic: string, partition: number, r
     );
     await client.query('commit');
     const undecodable = plan.messages.filter((m) => m.decodeError !== null).length;
-    return { ...written, applied: fresh.length, seekTo: null, skipped, undecodable };
+    const deadLetterCorrelationIds = [
+      ...new Set(plan.deadLetters.flatMap((d) => (d.correlationId === null ? [] : [d.correlationId]))),
+    ];
+    return {
+      ...written,
+      applied: fresh.length,
+      seekTo: null,
+      skipped,
+      undecodable,
+      deadLetterCorrelationIds,
+    };
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw error;

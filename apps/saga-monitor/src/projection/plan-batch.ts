@@ -1,4 +1,4 @@
-import { DEFINITIONS_TOPIC, isDeadLetterTopic, LIFECYCLE_TOPIC } from '../kafka/monitored-topics';
+import { defaultTopicRoles, isDeadLetterTopic, type TopicRoles } from '../kafka/monitored-topics';
 import type { ProjectedMessage } from './projected-message';
 import { readDeadLetter, type DeadLetterRecord } from './read-dead-letter';
 import { readDefinition, type DefinitionChange } from './read-definition';
@@ -17,17 +17,20 @@ export interface BatchPlan {
  * transitions, `*.dlt` records dead letters, definition records definitions. A record that should be one
  * of these but is not keeps the reason in its `decodeError`, so nothing is silently skipped.
  */
-export function planBatch(records: readonly ProjectedMessage[]): BatchPlan {
+export function planBatch(
+  records: readonly ProjectedMessage[],
+  roles: TopicRoles = defaultTopicRoles,
+): BatchPlan {
   const plan: BatchPlan = { messages: [], transitions: [], deadLetters: [], definitions: [] };
   for (const record of records) {
     let m = record;
     if (isDeadLetterTopic(m.topic)) {
       plan.deadLetters.push(readDeadLetter(m));
-    } else if (m.topic === LIFECYCLE_TOPIC && m.decodeError === null) {
+    } else if (m.topic === roles.lifecycle && m.decodeError === null) {
       const t = readTransition(m);
       if (t.ok) plan.transitions.push(t.value);
       else m = { ...m, decodeError: t.error };
-    } else if (m.topic === DEFINITIONS_TOPIC) {
+    } else if (m.topic === roles.definitions) {
       const d = readDefinition(m);
       if (d.kind === 'invalid') m = { ...m, decodeError: d.error };
       else plan.definitions.push(d);

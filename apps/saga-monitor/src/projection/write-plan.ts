@@ -87,8 +87,10 @@ async function insertDeadLetters(client: PoolClient, plan: BatchPlan): Promise<v
 }
 
 async function insertTransitions(client: PoolClient, all: TransitionRecord[]): Promise<TransitionRecord[]> {
-  // a message id twice in one batch (the relay re-published it) counts once, like across batches
-  const t = [...new Map(all.map((x) => [x.messageId, x])).values()];
+  // a message id twice in one batch (the relay re-published it) counts once, at its first offset, as
+  // it does across batches
+  const seen = new Set<string>();
+  const t = all.filter((x) => !seen.has(x.messageId) && seen.add(x.messageId));
   if (t.length === 0) return [];
   const inserted = await client.query<{ message_id: string }>(
     /* sql */ `
@@ -178,7 +180,17 @@ async function writeDefinitions(client: PoolClient, plan: BatchPlan): Promise<vo
         service = excluded.service, document = excluded.document, document_error = excluded.document_error,
         published_at = excluded.published_at, "offset" = excluded."offset"
       where monitor.definition."offset" < excluded."offset"`,
-      [d.key, d.version, d.kind, d.name, d.service, d.document === null ? null : JSON.stringify(d.document), d.documentError, d.publishedAt, d.offset],
+      [
+        d.key,
+        d.version,
+        d.kind,
+        d.name,
+        d.service,
+        d.document === null ? null : JSON.stringify(d.document),
+        d.documentError,
+        d.publishedAt,
+        d.offset,
+      ],
     );
   }
 }

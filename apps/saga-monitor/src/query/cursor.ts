@@ -15,7 +15,13 @@ export function encodeCursor(c: ListCursor): string {
 export function decodeCursor(raw: string): ListCursor {
   try {
     const v: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) {
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      typeof v[0] === 'string' &&
+      typeof v[1] === 'string' &&
+      !Number.isNaN(Date.parse(v[0]))
+    ) {
       return { startedAt: v[0], sagaId: v[1] };
     }
   } catch {

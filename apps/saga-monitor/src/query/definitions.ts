@@ -15,10 +15,9 @@ export interface DefinitionView {
 
 /** The newest definition of every key, sagas first. */
 export async function listDefinitions(pool: Pool): Promise<DefinitionView[]> {
-  const rows = await pool.query(
-    /* sql */ `select distinct on (key) key, kind, name, version, service, published_at, document, document_error
-     from monitor.definition order by key, "offset" desc`,
-  );
+  const rows =
+    await pool.query(/* sql */ `select distinct on (key) key, kind, name, version, service, published_at, document, document_error
+     from monitor.definition order by key, "offset" desc`);
   return rows.rows
     .map((r) => ({
       key: r.key,

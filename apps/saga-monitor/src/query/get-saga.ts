@@ -68,7 +68,12 @@ export interface SagaDetail {
 export const timelineLimit = 2000;
 
 /** One saga and its timeline; null when the projection has no such saga. */
-export async function getSaga(pool: Pool, id: string, now: Date, stuckAfterMs: number): Promise<SagaDetail | null> {
+export async function getSaga(
+  pool: Pool,
+  id: string,
+  now: Date,
+  stuckAfterMs: number,
+): Promise<SagaDetail | null> {
   const found = await pool.query<SagaDbRow & DeadLetterColumns>(
     `select ${sagaColumns.replace(/(\w+)/g, 's.$1')}, dl.* from monitor.saga s ${deadLetterLateral} where s.saga_id = $1`,
     [id],
@@ -94,7 +99,9 @@ export async function getSaga(pool: Pool, id: string, now: Date, stuckAfterMs: n
         ),
     saga.correlationId === null
       ? { rows: [] }
-      : pool.query(`select * from monitor.dead_letter where correlation_id = $1 order by failed_at`, [saga.correlationId]),
+      : pool.query(`select * from monitor.dead_letter where correlation_id = $1 order by failed_at`, [
+          saga.correlationId,
+        ]),
     pool.query<{ document: SagaDefinitionDocument | null }>(
       /* sql */ `select document from monitor.definition where key = $1
        order by (version = $2) desc, "offset" desc limit 1`,

@@ -46,7 +46,12 @@ export function deadLetterDigest(r: DeadLetterColumns): DeadLetterDigest {
  * however deep it is. Only the filters given become SQL conditions, so the planner picks the index
  * that fits (type, status, or running-only for the stuck filter).
  */
-export async function listSagas(pool: Pool, q: ListQuery, now: Date, stuckAfterMs: number): Promise<SagaPage> {
+export async function listSagas(
+  pool: Pool,
+  q: ListQuery,
+  now: Date,
+  stuckAfterMs: number,
+): Promise<SagaPage> {
   const where: string[] = [];
   const params: unknown[] = [];
   const param = (v: unknown) => {
@@ -55,7 +60,11 @@ export async function listSagas(pool: Pool, q: ListQuery, now: Date, stuckAfterM
   };
   if (q.type !== null) where.push(`s.saga_type = ${param(q.type)}`);
   if (q.statuses !== null) {
-    where.push(q.statuses.length === 1 ? `s.status = ${param(q.statuses[0])}` : `s.status = any(${param(q.statuses)}::text[])`);
+    where.push(
+      q.statuses.length === 1
+        ? `s.status = ${param(q.statuses[0])}`
+        : `s.status = any(${param(q.statuses)}::text[])`,
+    );
   }
   if (q.startedFrom !== null) where.push(`s.started_at >= ${param(q.startedFrom)}`);
   if (q.startedTo !== null) where.push(`s.started_at <= ${param(q.startedTo)}`);
@@ -64,7 +73,9 @@ export async function listSagas(pool: Pool, q: ListQuery, now: Date, stuckAfterM
     where.push(q.stuck ? stuck : `not ${stuck}`);
   }
   if (q.cursor !== null) {
-    where.push(`(s.started_at, s.saga_id) < (${param(q.cursor.startedAt)}::timestamptz, ${param(q.cursor.sagaId)})`);
+    where.push(
+      `(s.started_at, s.saga_id) < (${param(q.cursor.startedAt)}::timestamptz, ${param(q.cursor.sagaId)})`,
+    );
   }
   const sql = /* sql */ `
     select ${sagaColumns.replace(/(\w+)/g, 's.$1')}, dl.*
@@ -78,12 +89,18 @@ export async function listSagas(pool: Pool, q: ListQuery, now: Date, stuckAfterM
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ startedAt: last.startedAt, sagaId: last.id }) : null,
+    nextCursor:
+      rows.length > q.limit && last ? encodeCursor({ startedAt: last.startedAt, sagaId: last.id }) : null,
   };
 }
 
 /** The given sagas, as listed (for live updates); unknown ids are left out. */
-export async function sagasByIds(pool: Pool, ids: readonly string[], now: Date, stuckAfterMs: number): Promise<SagaSummary[]> {
+export async function sagasByIds(
+  pool: Pool,
+  ids: readonly string[],
+  now: Date,
+  stuckAfterMs: number,
+): Promise<SagaSummary[]> {
   if (ids.length === 0) return [];
   const rows = await pool.query<SagaDbRow & DeadLetterColumns>(
     `select ${sagaColumns.replace(/(\w+)/g, 's.$1')}, dl.* from monitor.saga s ${deadLetterLateral}

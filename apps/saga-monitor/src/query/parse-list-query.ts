@@ -24,15 +24,18 @@ export const pageSize = Object.freeze({ default: 50, max: 500 });
  */
 export function parseListQuery(params: URLSearchParams): ListQuery {
   for (const name of new Set(params.keys())) {
-    if (!known.has(name)) throw new QueryParamError(name, `unknown parameter ${name} (known: ${[...known].join(', ')})`);
-    if (params.getAll(name).length > 1) throw new QueryParamError(name, `parameter ${name} is given more than once`);
+    if (!known.has(name))
+      throw new QueryParamError(name, `unknown parameter ${name} (known: ${[...known].join(', ')})`);
+    if (params.getAll(name).length > 1)
+      throw new QueryParamError(name, `parameter ${name} is given more than once`);
   }
   const get = (name: string): string | null => {
     const v = params.get(name);
     return v === null || v === '' ? null : v;
   };
   const type = get('type');
-  if (type !== null && type.length > 200) throw new QueryParamError('type', 'type is longer than 200 characters');
+  if (type !== null && type.length > 200)
+    throw new QueryParamError('type', 'type is longer than 200 characters');
 
   const status = get('status');
   let statuses: SagaStatus[] | null = null;
@@ -40,7 +43,10 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
     statuses = status.split(',').map((s) => s.trim().toUpperCase() as SagaStatus);
     const bad = statuses.find((s) => !allStatuses.includes(s));
     if (bad !== undefined) {
-      throw new QueryParamError('status', `status must be one or more of ${allStatuses.join(', ')} (comma-separated); got "${bad}"`);
+      throw new QueryParamError(
+        'status',
+        `status must be one or more of ${allStatuses.join(', ')} (comma-separated); got "${bad}"`,
+      );
     }
   }
 
@@ -48,8 +54,14 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
     const v = get(name);
     if (v === null) return null;
     // a date alone or a full ISO-8601 time; anything Date.parse would guess at is refused
-    if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(v) || Number.isNaN(Date.parse(v))) {
-      throw new QueryParamError(name, `${name} must be an ISO-8601 date or time, e.g. 2025-01-31T12:00:00Z; got "${v}"`);
+    if (
+      !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(v) ||
+      Number.isNaN(Date.parse(v))
+    ) {
+      throw new QueryParamError(
+        name,
+        `${name} must be an ISO-8601 date or time, e.g. 2025-01-31T12:00:00Z; got "${v}"`,
+      );
     }
     return new Date(v).toISOString();
   };
@@ -65,11 +77,14 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   }
 
   const limitRaw = get('limit');
-  let limit = pageSize.default;
+  let limit: number = pageSize.default;
   if (limitRaw !== null) {
     limit = Number(limitRaw);
     if (!/^\d+$/.test(limitRaw) || limit < 1 || limit > pageSize.max) {
-      throw new QueryParamError('limit', `limit must be an integer from 1 to ${pageSize.max}; got "${limitRaw}"`);
+      throw new QueryParamError(
+        'limit',
+        `limit must be an integer from 1 to ${pageSize.max}; got "${limitRaw}"`,
+      );
     }
   }
 

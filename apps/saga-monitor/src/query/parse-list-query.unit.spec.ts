@@ -9,7 +9,9 @@ describe('parseListQuery', () => {
   it('reads every filter', () => {
     const cursor = encodeCursor({ startedAt: '2025-01-01T00:00:00.000Z', sagaId: 's-9' });
     expect(
-      parse(`type=OrderFulfilment&status=running,FAILED&startedFrom=2025-01-01&startedTo=2025-01-02T10:00:00Z&stuck=true&limit=20&cursor=${cursor}`),
+      parse(
+        `type=OrderFulfilment&status=running,FAILED&startedFrom=2025-01-01&startedTo=2025-01-02T10:00:00Z&stuck=true&limit=20&cursor=${cursor}`,
+      ),
     ).toEqual({
       type: 'OrderFulfilment',
       statuses: ['RUNNING', 'FAILED'],
@@ -22,7 +24,15 @@ describe('parseListQuery', () => {
   });
 
   it('defaults to the newest 50 of everything', () => {
-    expect(parse('')).toEqual({ type: null, statuses: null, startedFrom: null, startedTo: null, stuck: null, limit: 50, cursor: null });
+    expect(parse('')).toEqual({
+      type: null,
+      statuses: null,
+      startedFrom: null,
+      startedTo: null,
+      stuck: null,
+      limit: 50,
+      cursor: null,
+    });
   });
 
   it.each([

@@ -53,7 +53,12 @@ export function summarize(saga: SagaRow, dl: DeadLetterDigest, now: Date, stuckA
       topic: dl.topic,
     };
   } else if (saga.status === 'FAILED') {
-    error = { code: null, message: saga.reason ?? 'failed (no reason given)', at: saga.endedAt ?? saga.updatedAt, topic: null };
+    error = {
+      code: null,
+      message: saga.reason ?? 'failed (no reason given)',
+      at: saga.endedAt ?? saga.updatedAt,
+      topic: null,
+    };
   }
   return {
     id: saga.sagaId,

@@ -21,7 +21,12 @@ export interface StatsResponse {
 }
 
 /** Per saga type: counts by status, stuck count, throughput over the window, duration percentiles. */
-export async function sagaStats(pool: Pool, now: Date, stuckAfterMs: number, windowMs: number): Promise<StatsResponse> {
+export async function sagaStats(
+  pool: Pool,
+  now: Date,
+  stuckAfterMs: number,
+  windowMs: number,
+): Promise<StatsResponse> {
   const cutoff = new Date(now.getTime() - stuckAfterMs).toISOString();
   const windowStart = new Date(now.getTime() - windowMs).toISOString();
   const [counts, durations, stuck] = await Promise.all([
@@ -72,13 +77,25 @@ export async function sagaStats(pool: Pool, now: Date, stuckAfterMs: number, win
 }
 
 /** Counts by status across all types, plus the stuck count: the live list's header. */
-export async function statusCounts(pool: Pool, now: Date, stuckAfterMs: number): Promise<Record<SagaStatus | 'stuck' | 'total', number>> {
+export async function statusCounts(
+  pool: Pool,
+  now: Date,
+  stuckAfterMs: number,
+): Promise<Record<SagaStatus | 'stuck' | 'total', number>> {
   const cutoff = new Date(now.getTime() - stuckAfterMs).toISOString();
   const [byStatus, stuck] = await Promise.all([
-    pool.query<{ status: SagaStatus; n: string }>(`select status, count(*) as n from monitor.saga group by status`),
-    pool.query<{ n: string }>(`select count(*) as n from monitor.saga s where ${stuckSql('$1::timestamptz')}`, [cutoff]),
+    pool.query<{ status: SagaStatus; n: string }>(
+      `select status, count(*) as n from monitor.saga group by status`,
+    ),
+    pool.query<{ n: string }>(
+      `select count(*) as n from monitor.saga s where ${stuckSql('$1::timestamptz')}`,
+      [cutoff],
+    ),
   ]);
-  const out = Object.fromEntries([...allStatuses, 'stuck', 'total'].map((s) => [s, 0])) as Record<SagaStatus | 'stuck' | 'total', number>;
+  const out = Object.fromEntries([...allStatuses, 'stuck', 'total'].map((s) => [s, 0])) as Record<
+    SagaStatus | 'stuck' | 'total',
+    number
+  >;
   for (const r of byStatus.rows) {
     out[r.status] = Number(r.n);
     out.total += Number(r.n);

@@ -1,0 +1,180 @@
+import type { AddressInfo } from 'node:net';
+import { runMigrations } from '@sagaflow/outbox-relay';
+import { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+import type { MonitorConfig } from './config/monitor-config';
+import { monitorMigrations } from './db/monitor-migrations';
+import { resetProjection } from './db/reset-projection';
+import { RecordDecoder } from './decode/record-decoder';
+import { createMonitorServer } from './http/monitor-server';
+import { LiveUpdates } from './http/live-updates';
+import { consumerLag, type PartitionLag } from './kafka/consumer-lag';
+import { kafkaLogCreator, ProjectionConsumer } from './kafka/projection-consumer';
+import { jsonLogger, type MonitorLogger } from './logging/monitor-logger';
+import { MonitorMetrics } from './metrics/monitor-metrics';
+import type { AppliedBatch } from './projection/apply-batch';
+import { sagasByIds } from './query/list-sagas';
+import { statusCounts } from './query/stats';
+
+/** Options of {@link startMonitor}. */
+export interface StartMonitorOptions {
+  /** Drop the projection and replay every topic from its earliest offset. */
+  rebuild?: boolean;
+  logger?: MonitorLogger;
+}
+
+/** A started monitor. */
+export interface RunningMonitor {
+  /** Base URL of the HTTP server, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** The projection's database pool (read it, do not write). */
+  readonly pool: Pool;
+  /** Topics being consumed. */
+  topics(): string[];
+  /** Records on Kafka not yet applied, summed over every partition. */
+  lag(): Promise<number>;
+  /** Stops consuming, serving and connecting, in that order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the monitor: migrations (after dropping everything when rebuilding), metrics seeded from the
+ * projection, the HTTP server, then the consumer.
+ * @example
+ * const monitor = await startMonitor(parseMonitorConfig(process.env, join(__dirname, 'ui')));
+ */
+export async function startMonitor(
+  config: MonitorConfig,
+  options: StartMonitorOptions = {},
+): Promise<RunningMonitor> {
+  const logger = options.logger ?? jsonLogger();
+  const pool = new Pool({
+    connectionString: config.databaseUrl,
+    max: 10,
+    application_name: 'sagaflow-monitor',
+  });
+  pool.on('error', (error) =>
+    logger.log('warn', 'idle database connection failed', { error: String(error) }),
+  );
+  const cleanup: (() => Promise<unknown>)[] = [() => pool.end()];
+  try {
+    if (options.rebuild) {
+      logger.log(
+        'info',
+        'rebuilding: dropping the projection; every topic is replayed from its earliest offset',
+      );
+      await resetProjection(pool);
+    }
+    await runMigrations(pool, [monitorMigrations]);
+
+    const kafka = new Kafka({
+      clientId: 'sagaflow-monitor',
+      brokers: [...config.kafkaBrokers],
+      logCreator: kafkaLogCreator(logger),
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    cleanup.unshift(() => admin.disconnect());
+
+    const consumer = new ProjectionConsumer({
+      kafka,
+      pool,
+      decoder: new RecordDecoder(config.schemaRegistryUrl),
+      groupId: config.groupId,
+      roles: config.topics,
+      topicRefreshMs: config.topicRefreshMs,
+      logger,
+      // called only once consuming has started, after everything below exists
+      onApplied: (topic, batch) => onApplied(topic, batch),
+    });
+    const lag = cached(() => consumerLag(admin, pool, consumer.topics()), 2000);
+    const metrics = new MonitorMetrics({ pool, stuckAfterMs: config.stuckAfterMs, lag });
+    await metrics.seed(pool);
+
+    const live = new LiveUpdates(
+      async (ids) => ({
+        counts: await statusCounts(pool, new Date(), config.stuckAfterMs),
+        sagas: await sagasByIds(pool, ids, new Date(), config.stuckAfterMs),
+      }),
+      (error) => logger.log('warn', 'live update failed', { error: String(error) }),
+    );
+    cleanup.unshift(async () => live.close());
+
+    const onApplied = (topic: string, batch: AppliedBatch): void => {
+      metrics.onApplied(topic, batch);
+      live.changed(batch.sagas.map((s) => s.sagaId));
+      if (batch.deadLetterCorrelationIds.length > 0) {
+        pool
+          .query<{ saga_id: string }>(
+            `select saga_id from monitor.saga where correlation_id = any($1::text[])`,
+            [batch.deadLetterCorrelationIds],
+          )
+          .then((r) => live.changed(r.rows.map((x) => x.saga_id)))
+          .catch((error: unknown) => logger.log('warn', 'live update failed', { error: String(error) }));
+      }
+    };
+
+    const server = createMonitorServer({
+      pool,
+      registry: metrics.registry,
+      live,
+      logger,
+      lag,
+      topics: () => consumer.topics(),
+      stuckAfterMs: config.stuckAfterMs,
+      statsWindowMs: config.statsWindowMs,
+      token: config.token,
+      uiDir: config.uiDir,
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, resolve);
+    });
+    cleanup.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // event streams never end by themselves
+          server.closeAllConnections();
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+
+    cleanup.unshift(() => consumer.stop());
+    await consumer.start();
+    logger.log('info', 'saga monitor started', {
+      port,
+      topics: consumer.topics(),
+      groupId: config.groupId,
+      auth: config.token !== undefined,
+    });
+
+    return {
+      url: `http://127.0.0.1:${port}`,
+      pool,
+      topics: () => consumer.topics(),
+      lag: async () => (await consumerLag(admin, pool, consumer.topics())).reduce((n, l) => n + l.lag, 0),
+      stop: () => runAll(cleanup),
+    };
+  } catch (error) {
+    await runAll(cleanup);
+    throw error;
+  }
+}
+
+async function runAll(steps: (() => Promise<unknown>)[]): Promise<void> {
+  for (const step of steps.splice(0)) await step().catch(() => undefined);
+}
+
+function cached(fn: () => Promise<PartitionLag[]>, ttlMs: number): () => Promise<PartitionLag[]> {
+  let at = 0;
+  let value: Promise<PartitionLag[]> | undefined;
+  return () => {
+    if (!value || Date.now() - at > ttlMs) {
+      at = Date.now();
+      value = fn();
+      value.catch(() => (value = undefined));
+    }
+    return value;
+  };
+}

@@ -1,0 +1,18 @@
+import type { Pool } from 'pg';
+
+/** Every projected table, fully ordered, so two projections compare with one `toEqual`. */
+export async function projectionSnapshot(pool: Pool): Promise<Record<string, unknown[]>> {
+  const tables: Record<string, string> = {
+    saga: 'saga_id',
+    saga_transition: 'message_id',
+    message: 'topic, partition, "offset"',
+    dead_letter: 'topic, partition, "offset"',
+    definition: 'key, version',
+    consumer_offset: 'topic, partition',
+  };
+  const out: Record<string, unknown[]> = {};
+  for (const [table, order] of Object.entries(tables)) {
+    out[table] = (await pool.query(`select * from monitor.${table} order by ${order}`)).rows;
+  }
+  return out;
+}
