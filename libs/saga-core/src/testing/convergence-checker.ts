@@ -295,12 +295,16 @@ function checkCompensationOrder(
 ): void {
   const completed: string[] = [];
   const compensated = new Set<string>();
+  const sent = new Set<string>();
   for (const e of log) {
     if (e.kind === 'completed') completed.push(e.step);
     const at = completed.lastIndexOf(e.step);
     if (e.kind === 'compensationSent') {
       if (at < 0)
         fail(`saga ${i.correlationKey}: compensation of ${e.step} sent but the step never completed`);
+      // a re-send of a compensation already in flight is a retry, not a new choice of order
+      if (sent.has(e.step)) continue;
+      sent.add(e.step);
       for (const later of completed.slice(at + 1)) {
         if (undoable.has(later) && !compensated.has(later)) {
           fail(
