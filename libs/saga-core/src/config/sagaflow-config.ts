@@ -24,8 +24,11 @@ export interface SagaflowConfig {
   codec: { kind: 'avro'; registryUrl: string } | { kind: 'json' };
   /** Every message type the service writes or reads. */
   catalog: readonly AnyMessageType[];
-  /** The embedded outbox relay publishing this service's outbox (default enabled). */
-  relay?: { enabled?: boolean };
+  /**
+   * The embedded outbox relay publishing this service's outbox (default enabled). `retention`: how long
+   * published rows are kept for inspection (default: the relay's, deleted once acknowledged).
+   */
+  relay?: { enabled?: boolean; retention?: Duration };
   consumer?: {
     /** Keys handled in parallel per partition (default 16). One key is always handled in order. */
     concurrency?: number;
@@ -69,7 +72,7 @@ export interface ResolvedSagaflowConfig {
   readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
   readonly codec: { readonly kind: 'avro'; readonly registryUrl: string } | { readonly kind: 'json' };
   readonly catalog: MessageCatalog;
-  readonly relay: { readonly enabled: boolean };
+  readonly relay: { readonly enabled: boolean; readonly retentionMs?: number };
   readonly consumer: {
     readonly concurrency: number;
     readonly partitionsConsumedConcurrently: number;
@@ -121,7 +124,7 @@ const schema = z.object({
       ),
     )
     .min(1, 'must hold at least one message type'),
-  relay: z.object({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  relay: z.object({ enabled: z.boolean().default(true), retention: duration.optional() }).default({ enabled: true }),
   consumer: z
     .object({
       concurrency: positiveInt(1000).default(16),
@@ -198,7 +201,7 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
     kafka: { brokers: [...c.kafka.brokers], clientId: c.kafka.clientId ?? c.service },
     codec: c.codec,
     catalog,
-    relay: c.relay,
+    relay: c.relay.retention === undefined ? { enabled: c.relay.enabled } : { enabled: c.relay.enabled, retentionMs: ms(c.relay.retention, 0) },
     consumer: {
       concurrency: c.consumer.concurrency,
       partitionsConsumedConcurrently: c.consumer.partitionsConsumedConcurrently,
@@ -231,7 +234,12 @@ function deepFreeze<T extends object>(value: T): T {
 }
 
 function phrase(message: string): string {
-  return message.replace(/^Invalid input: /i, 'must be ').replace(/^Too small: expected (\w+) to have >=(\d+).*$/i, 'must be at least $2');
+  return message
+    .replace(/^Invalid input: /i, 'must be ')
+    .replace(/^Too small: expected \w+ to have >=(\d+) (\w+).*$/i, 'must hold at least $1 $2')
+    .replace(/^Too small: expected \w+ to be >=?(\d+).*$/i, 'must be at least $1')
+    .replace(/^Too big: expected \w+ to be <=?(\d+).*$/i, 'must be at most $1')
+    .replace(/^Too big: expected \w+ to have <=(\d+) (\w+).*$/i, 'must hold at most $1 $2');
 }
 
 function describeValue(value: unknown): string {

@@ -106,6 +106,7 @@ export class SagaflowRuntime {
           logger: this.logger,
           metricsRegistry: this.metrics.registry,
           createTopics: c.topics.numPartitions === undefined ? true : { numPartitions: c.topics.numPartitions },
+          ...(c.relay.retentionMs === undefined ? {} : { retentionMs: c.relay.retentionMs }),
         })
       : undefined;
   }

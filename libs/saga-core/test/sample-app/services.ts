@@ -39,6 +39,7 @@ export function orderService(
     catalog: c.all,
     consumer: { concurrency: options.concurrency ?? 16, retry: { attempts: 3, initialBackoff: '50ms', maxBackoff: '200ms' }, sessionTimeout: '10s', heartbeatInterval: '1s' },
     deadlines: { pollInterval: '200ms' },
+    relay: { retention: '1h' },
     logger: options.logger ?? memoryLogger(),
   });
   const Saga = createOrderSaga(c, options);
@@ -68,6 +69,7 @@ export async function startParticipantService(
     codec: { kind: 'avro', registryUrl: env.registryUrl },
     catalog: c.all,
     consumer: { retry: { attempts: 3, initialBackoff: '50ms', maxBackoff: '200ms' }, sessionTimeout: '10s', heartbeatInterval: '1s' },
+    relay: { retention: '1h' },
     logger: options.logger ?? memoryLogger(),
   });
   const Participant = createParticipant(c);

@@ -1,0 +1,42 @@
+import { ConfigError, defineMessage } from '@sagaflow/outbox-relay';
+import { describe, expect, it } from 'vitest';
+import { parseSagaflowConfig, type SagaflowConfig } from './sagaflow-config';
+
+const Ping = defineMessage<{ id: string }>({
+  topic: 'svc.events',
+  kind: 'event',
+  key: (m) => m.id,
+  schema: { type: 'record', namespace: 'svc', name: 'Ping', fields: [{ name: 'id', type: 'string' }] },
+});
+const valid: SagaflowConfig = {
+  service: 'inventory-service',
+  databaseUrl: 'postgres://postgres@127.0.0.1:5432/inventory',
+  kafka: { brokers: ['127.0.0.1:9092'] },
+  codec: { kind: 'json' },
+  catalog: [Ping],
+};
+
+describe('parseSagaflowConfig', () => {
+  it('fills the defaults and freezes the result', () => {
+    const c = parseSagaflowConfig(valid);
+    expect(c.consumer).toMatchObject({ concurrency: 16, groupId: 'inventory-service', retry: { attempts: 5, initialBackoffMs: 100, maxBackoffMs: 5000 } });
+    expect(c.relay.enabled).toBe(true);
+    expect(c.deadlines.pollIntervalMs).toBe(1000);
+    expect(Object.isFrozen(c.consumer)).toBe(true);
+  });
+
+  it.each([
+    [{ consumer: { concurrency: 0 } }, /consumer\.concurrency .*at least 1.*\(got 0\)/],
+    [{ kafka: { brokers: [] } }, /kafka\.brokers must name at least one broker/],
+    [{ databaseUrl: 'mysql://x' }, /databaseUrl must be a postgres:\/\/ .*\(got "mysql:\/\/x"\)/],
+    [{ codec: { kind: 'avro', registryUrl: 'nope' } }, /codec\.registryUrl/],
+    [{ service: 'Inventory Service' }, /service must be a lower-case name/],
+    [{ deadlines: { pollInterval: '5 minutes' } }, /deadlines\.pollInterval must be a positive duration/],
+    [{ consumer: { sessionTimeout: '3s', heartbeatInterval: '2s' } }, /consumer\.heartbeatInterval \(2000 ms\) must be at most a third of consumer\.sessionTimeout/],
+    [{ consumer: { retry: { initialBackoff: '2s', maxBackoff: '1s' } } }, /consumer\.retry\.maxBackoff cannot be less than its initialBackoff/],
+  ])('rejects %j naming the setting, the rule and the value', (patch, message) => {
+    const bad = { ...valid, ...patch } as SagaflowConfig;
+    expect(() => parseSagaflowConfig(bad)).toThrow(ConfigError);
+    expect(() => parseSagaflowConfig(bad)).toThrow(message);
+  });
+});

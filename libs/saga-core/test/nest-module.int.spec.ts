@@ -1,0 +1,181 @@
+import 'reflect-metadata';
+import { Controller, Injectable, type INestApplication } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
+import { newMessageId } from '@sagaflow/outbox-relay';
+import { waitFor } from '@sagaflow/stack';
+import { ConfigResourceTypes } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  CommandHandler,
+  SagaflowContext,
+  SagaflowHealth,
+  SagaflowMetrics,
+  SagaflowModule,
+  SagaflowTransactions,
+  SagaflowTransport,
+  type MessageContext,
+} from '../src/index';
+import type { Contracts, OrderCommand } from './sample-app/contracts';
+import { createOrderSaga } from './sample-app/order-saga';
+import { createParticipant, effectsOf, participantSchemaSql } from './sample-app/participant';
+import { memoryLogger } from './sample-app/services';
+import './support/provided-context';
+import { createSampleSuite, instanceOf, metricValue, newOrderId, placeOrder, waitForStatus, type SampleSuite } from './support/sample-suite';
+
+/** The participant as a Nest app: ReserveStock through the transport (`@EventPattern`), the rest as `@CommandHandler`s. */
+function participantModule(suite: SampleSuite) {
+  const c: Contracts = suite.contracts;
+  const Base = createParticipant(c);
+  @Controller()
+  class ReserveController {
+    @EventPattern(c.ReserveStock.name)
+    async reserve(@Payload() cmd: OrderCommand, @Ctx() ctx: SagaflowContext): Promise<void> {
+      await ctx.client.query('insert into sample_effect (order_id, action, correlation_id) values ($1, $2, $3)', [
+        cmd.orderId,
+        'reserve',
+        ctx.headers.correlationId,
+      ]);
+      await ctx.emit(c.StockReserved, { orderId: cmd.orderId, amount: cmd.amount, reason: null });
+    }
+  }
+  @Injectable()
+  class OtherCommands {
+    private readonly base = new Base();
+    @CommandHandler(c.ChargePayment, { emits: [c.PaymentCharged, c.PaymentFailed] })
+    charge(cmd: OrderCommand, ctx: MessageContext) {
+      return this.base.charge(cmd, ctx);
+    }
+    @CommandHandler(c.ScheduleShipment, { emits: [c.ShipmentScheduled, c.ShipmentFailed] })
+    ship(cmd: OrderCommand, ctx: MessageContext) {
+      return this.base.ship(cmd, ctx);
+    }
+    @CommandHandler(c.ReleaseStock, { emits: [c.StockReleased] })
+    release(cmd: OrderCommand, ctx: MessageContext) {
+      return this.base.release(cmd, ctx);
+    }
+    @CommandHandler(c.RefundPayment, { emits: [c.PaymentRefunded] })
+    refund(cmd: OrderCommand, ctx: MessageContext) {
+      return this.base.refund(cmd, ctx);
+    }
+  }
+  return { ReserveController, OtherCommands };
+}
+
+function rootConfig(suite: SampleSuite, role: 'orders' | 'participant') {
+  return {
+    service: `${suite.env.id}-${role}`,
+    databaseUrl: role === 'orders' ? suite.env.orderDbUrl : suite.env.participantDbUrl,
+    kafka: { brokers: suite.env.brokers },
+    codec: { kind: 'avro' as const, registryUrl: suite.env.registryUrl },
+    catalog: suite.contracts.all,
+    consumer: { retry: { attempts: 3, initialBackoff: '50ms' as const, maxBackoff: '200ms' as const }, sessionTimeout: '10s' as const, heartbeatInterval: '1s' as const },
+    deadlines: { pollInterval: '200ms' as const },
+    relay: { retention: '1h' as const },
+    logger: memoryLogger(),
+  };
+}
+
+describe('SagaflowModule: sagas, participants and the transport in NestJS apps', () => {
+  const stack = inject('stack');
+  let suite: SampleSuite;
+  let orderApp: INestApplication;
+  let participantApp: INestApplication;
+
+  beforeAll(async () => {
+    suite = await createSampleSuite(stack, 'nest');
+    await suite.participantDb.query(participantSchemaSql);
+    const { ReserveController, OtherCommands } = participantModule(suite);
+    const participantRef = await Test.createTestingModule({
+      imports: [SagaflowModule.forRoot(rootConfig(suite, 'participant'))],
+      controllers: [ReserveController],
+      providers: [OtherCommands],
+    }).compile();
+    participantApp = participantRef.createNestApplication({ logger: false });
+    participantApp.connectMicroservice({ strategy: participantApp.get(SagaflowTransport) });
+    await participantApp.startAllMicroservices();
+    await participantApp.init();
+
+    const V1 = createOrderSaga(suite.contracts, { version: 1 });
+    const V2 = createOrderSaga(suite.contracts, { version: 2 });
+    const orderRef = await Test.createTestingModule({
+      imports: [SagaflowModule.forRoot(rootConfig(suite, 'orders')), SagaflowModule.forFeature([V1, V2])],
+    }).compile();
+    orderApp = orderRef.createNestApplication({ logger: false });
+    await orderApp.init();
+  });
+
+  afterAll(async () => {
+    await orderApp?.close();
+    await participantApp?.close();
+    await suite?.teardown();
+  });
+
+  it('runs a saga through @CommandHandler and @EventPattern participants; new instances start on the highest version', async () => {
+    const orderId = newOrderId('nest');
+    await placeOrder(suite, orderApp.get(SagaflowTransactions), orderId);
+    const instance = await waitForStatus(suite, orderId, 'COMPLETED');
+    expect(instance.definition_version).toBe(2);
+    expect(await effectsOf(suite.participantDb, orderId)).toEqual(['reserve', 'charge', 'ship']);
+    const metrics = await orderApp.get(SagaflowMetrics).registry.metrics();
+    expect(await metricValue(metrics, 'sagaflow_sagas_total', { saga_type: 'SampleOrder', transition: 'completed' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('an in-flight instance keeps the definition version it started with', async () => {
+    const orderId = newOrderId('v1');
+    const correlationId = newMessageId();
+    await suite.orderDb.query(
+      `insert into sagaflow.saga_instance (id, type, correlation_key, correlation_id, definition_version, status, state, steps,
+         completed_steps, version, started_at, updated_at)
+       values ($1, 'SampleOrder', $2, $3, 1, 'RUNNING', $4, '{"reserveStock":{"status":"STARTED"}}', '[]', 1, now(), now())`,
+      [newMessageId(), orderId, correlationId, JSON.stringify({ orderId, amount: 5, scenario: 'ok' })],
+    );
+    await participantApp.get(SagaflowTransactions).run((t) => t.emit(suite.contracts.StockReserved, { orderId, amount: 5, reason: null }), { correlationId });
+    const done = await waitForStatus(suite, orderId, 'COMPLETED');
+    expect(done.definition_version).toBe(1);
+  });
+
+  it('publishes each saga definition and the reactions at start-up, on a compacted sagaflow.definitions', async () => {
+    const { rows } = await suite.orderDb.query(
+      `select message_key, payload->>'version' as version from sagaflow.outbox where message_type = 'sagaflow.DefinitionPublished' order by id`,
+    );
+    expect(rows.map((r) => `${r.message_key}@${r.version}`)).toEqual(['saga:SampleOrder@1', 'saga:SampleOrder@2']);
+    const reactions = await suite.participantDb.query(
+      `select payload->>'document' as document from sagaflow.outbox where message_key = $1`,
+      [`reactions:${suite.env.id}-participant`],
+    );
+    const document = JSON.parse(reactions.rows[0].document);
+    expect(document.reactions.map((r: { handler: string }) => r.handler).sort()).toEqual(
+      [
+        'OtherCommands.charge',
+        'OtherCommands.refund',
+        'OtherCommands.release',
+        'OtherCommands.ship',
+        `@EventPattern(${suite.contracts.ReserveStock.name})`,
+      ].sort(),
+    );
+    const admin = suite.kafka.admin();
+    await admin.connect();
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: 'sagaflow.definitions', configNames: ['cleanup.policy'] }],
+    });
+    await admin.disconnect();
+    expect(described.resources[0]!.configEntries[0]!.configValue).toBe('compact');
+    await waitFor(
+      async () => {
+        const { rows: unpublished } = await suite.orderDb.query(
+          `select 1 from sagaflow.outbox where message_type = 'sagaflow.DefinitionPublished' and published_at is null`,
+        );
+        return unpublished.length === 0;
+      },
+      { timeoutMs: 30_000, description: 'the definitions to be published by the relay' },
+    );
+  });
+
+  it('reports the health of the database, the broker and the registry', async () => {
+    const report = await orderApp.get(SagaflowHealth).check();
+    expect(report).toMatchObject({ status: 'up', database: { status: 'up' }, kafka: { status: 'up' }, registry: { status: 'up' } });
+    expect(await instanceOf(suite, 'nobody')).toBeUndefined();
+  });
+});
