@@ -66,13 +66,23 @@ export { SagaflowMetrics, type HandledOutcome } from './observability/sagaflow-m
 /** The structured logger interface and the default JSON-lines logger. */
 export { sagaflowJsonLogger, type SagaflowLogger, type LogLevel } from './observability/json-logger';
 /** Declares a participant's command handler / a choreographed reaction, run with inbox + outbox in one transaction. */
-export { CommandHandler, OnEvent, type CommandHandlerOptions, type OnEventOptions } from './participant/decorators';
+export {
+  CommandHandler,
+  OnEvent,
+  type CommandHandlerOptions,
+  type OnEventOptions,
+} from './participant/decorators';
 /** Nest discovery marker of classes with `@CommandHandler`/`@OnEvent` methods. */
 export { ParticipantDiscovery } from './participant/participant-metadata';
 /** What a participant's handler gets beside the message: headers, time, the open transaction, `emit`. */
 export type { MessageContext } from './participant/message-context';
 /** Business transactions with the outbox for code that handles no message (HTTP handlers); `Outbox` is the same class. */
-export { SagaflowTransactions, Outbox, type TransactionScope, type EmitOptions } from './runtime/sagaflow-transactions';
+export {
+  SagaflowTransactions,
+  Outbox,
+  type TransactionScope,
+  type EmitOptions,
+} from './runtime/sagaflow-transactions';
 /** The runtime without Nest: `new SagaflowRuntime(config).start({ sagas, participants })`. */
 export { SagaflowRuntime, type SagaflowRegistrations } from './runtime/sagaflow-runtime';
 /** A handler registered with the runtime directly (what the transport builds from `@EventPattern`). */

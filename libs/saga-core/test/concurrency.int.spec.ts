@@ -8,7 +8,15 @@ import { loadByCorrelationSql } from '../src/store/load-instance';
 import { answerLateCharge, effectsOf } from './sample-app/participant';
 import { memoryLogger, startOrderService, startParticipantService } from './sample-app/services';
 import './support/provided-context';
-import { createSampleSuite, instanceOf, metricValue, newOrderId, placeOrder, waitForStatus, type SampleSuite } from './support/sample-suite';
+import {
+  createSampleSuite,
+  instanceOf,
+  metricValue,
+  newOrderId,
+  placeOrder,
+  waitForStatus,
+  type SampleSuite,
+} from './support/sample-suite';
 
 /** Waits until some other session of `pool`'s database waits for a lock while running a statement like `pattern`. */
 async function waitForLockWait(pool: Pool, pattern: string): Promise<void> {
@@ -44,7 +52,9 @@ describe('Order and concurrency (guarantee 3): one saga instance is never corrup
   });
 
   const conflicts = async () =>
-    metricValue(await orders.metrics.registry.metrics(), 'sagaflow_message_retries_total', { error_code: 'CONCURRENCY_CONFLICT' });
+    metricValue(await orders.metrics.registry.metrics(), 'sagaflow_message_retries_total', {
+      error_code: 'CONCURRENCY_CONFLICT',
+    });
 
   it('two starting messages racing for one correlation key create exactly one instance', async () => {
     const orderId = newOrderId('race');
@@ -67,11 +77,17 @@ describe('Order and concurrency (guarantee 3): one saga instance is never corrup
     } finally {
       other.release();
     }
-    await waitFor(() => orderLog.lines.some((l) => l.msg === 'message ignored by the saga' && l.sagaId === otherId), {
-      timeoutMs: 30_000,
-      description: 'the second start to be ignored',
-    });
-    const { rows } = await suite.orderDb.query(`select id from sagaflow.saga_instance where type = 'SampleOrder' and correlation_key = $1`, [orderId]);
+    await waitFor(
+      () => orderLog.lines.some((l) => l.msg === 'message ignored by the saga' && l.sagaId === otherId),
+      {
+        timeoutMs: 30_000,
+        description: 'the second start to be ignored',
+      },
+    );
+    const { rows } = await suite.orderDb.query(
+      `select id from sagaflow.saga_instance where type = 'SampleOrder' and correlation_key = $1`,
+      [orderId],
+    );
     expect(rows.map((r) => r.id)).toEqual([otherId]);
     expect(await conflicts()).toBeGreaterThan(before);
     expect(await effectsOf(suite.participantDb, orderId)).toEqual([]);
@@ -82,7 +98,9 @@ describe('Order and concurrency (guarantee 3): one saga instance is never corrup
     await placeOrder(suite, orders.transactions, orderId, 'late-charge');
     const waiting = await waitFor(
       async () => {
-        const { rows } = await suite.participantDb.query('select 1 from sample_pending where order_id = $1', [orderId]);
+        const { rows } = await suite.participantDb.query('select 1 from sample_pending where order_id = $1', [
+          orderId,
+        ]);
         return rows.length > 0 ? await instanceOf(suite, orderId) : undefined;
       },
       { timeoutMs: 30_000, description: 'the charge to be pending' },
@@ -92,7 +110,9 @@ describe('Order and concurrency (guarantee 3): one saga instance is never corrup
     const other = await suite.orderDb.connect();
     try {
       await other.query('begin');
-      await other.query('update sagaflow.saga_instance set version = version + 1 where id = $1', [waiting.id]);
+      await other.query('update sagaflow.saga_instance set version = version + 1 where id = $1', [
+        waiting.id,
+      ]);
       await answerLateCharge(suite.contracts, participant.transactions, orderId);
       await waitForLockWait(suite.orderDb, '%update sagaflow.saga_instance%');
       await other.query('commit');
@@ -118,7 +138,9 @@ describe('Order and concurrency (guarantee 3): one saga instance is never corrup
          from generate_series(1, 20000) g`,
     );
     await suite.orderDb.query('analyze sagaflow.saga_instance');
-    const { rows } = await suite.orderDb.query(`explain (format json) ${loadByCorrelationSql.replace('$1', `'SampleOrder'`).replace('$2', `'bulk-777'`)}`);
+    const { rows } = await suite.orderDb.query(
+      `explain (format json) ${loadByCorrelationSql.replace('$1', `'SampleOrder'`).replace('$2', `'bulk-777'`)}`,
+    );
     const plan = JSON.stringify(rows[0]['QUERY PLAN']);
     expect(plan).toContain('saga_instance_type_correlation_key');
     expect(plan).not.toContain('Seq Scan');

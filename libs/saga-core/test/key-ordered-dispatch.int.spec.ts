@@ -9,7 +9,11 @@ import './support/provided-context';
 
 describe('Order (guarantee 3): one key in order, also across retries, different keys concurrently, offsets only after', () => {
   const stack = inject('stack');
-  const kafka = new Kafka({ clientId: 'saga-core-dispatch-spec', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'saga-core-dispatch-spec',
+    brokers: stack.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
   const topic = uniqueTopicName('sagacore.dispatch');
   const groupId = uniqueTopicName('sagacore-dispatch');
   const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
@@ -28,7 +32,10 @@ describe('Order (guarantee 3): one key in order, also across retries, different 
     const total = 240;
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic, messages: Array.from({ length: total }, (_, i) => ({ key: keys[i % keys.length], value: String(i) })) });
+    await producer.send({
+      topic,
+      messages: Array.from({ length: total }, (_, i) => ({ key: keys[i % keys.length], value: String(i) })),
+    });
     await producer.disconnect();
 
     const seen = new Map<string, number[]>();
@@ -52,7 +59,11 @@ describe('Order (guarantee 3): one key in order, also across retries, different 
           maxInFlight = Math.max(maxInFlight, inFlight);
           const value = Number(message.value!.toString());
           // every 7th message fails twice before it succeeds: the key's later messages must wait for it
-          for (let attempt = 0; value % 7 === 0 && !failedOnce.has(`${value}:${attempt}`) && attempt < 2; attempt++) {
+          for (
+            let attempt = 0;
+            value % 7 === 0 && !failedOnce.has(`${value}:${attempt}`) && attempt < 2;
+            attempt++
+          ) {
             failedOnce.add(`${value}:${attempt}`);
             await yieldTurn();
           }

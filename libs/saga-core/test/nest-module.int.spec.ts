@@ -21,7 +21,15 @@ import { createOrderSaga } from './sample-app/order-saga';
 import { createParticipant, effectsOf, participantSchemaSql } from './sample-app/participant';
 import { memoryLogger } from './sample-app/services';
 import './support/provided-context';
-import { createSampleSuite, instanceOf, metricValue, newOrderId, placeOrder, waitForStatus, type SampleSuite } from './support/sample-suite';
+import {
+  createSampleSuite,
+  instanceOf,
+  metricValue,
+  newOrderId,
+  placeOrder,
+  waitForStatus,
+  type SampleSuite,
+} from './support/sample-suite';
 
 /** The participant as a Nest app: ReserveStock through the transport (`@EventPattern`), the rest as `@CommandHandler`s. */
 function participantModule(suite: SampleSuite) {
@@ -31,11 +39,10 @@ function participantModule(suite: SampleSuite) {
   class ReserveController {
     @EventPattern(c.ReserveStock.name)
     async reserve(@Payload() cmd: OrderCommand, @Ctx() ctx: SagaflowContext): Promise<void> {
-      await ctx.client.query('insert into sample_effect (order_id, action, correlation_id) values ($1, $2, $3)', [
-        cmd.orderId,
-        'reserve',
-        ctx.headers.correlationId,
-      ]);
+      await ctx.client.query(
+        'insert into sample_effect (order_id, action, correlation_id) values ($1, $2, $3)',
+        [cmd.orderId, 'reserve', ctx.headers.correlationId],
+      );
       await ctx.emit(c.StockReserved, { orderId: cmd.orderId, amount: cmd.amount, reason: null });
     }
   }
@@ -69,7 +76,11 @@ function rootConfig(suite: SampleSuite, role: 'orders' | 'participant') {
     kafka: { brokers: suite.env.brokers },
     codec: { kind: 'avro' as const, registryUrl: suite.env.registryUrl },
     catalog: suite.contracts.all,
-    consumer: { retry: { attempts: 3, initialBackoff: '50ms' as const, maxBackoff: '200ms' as const }, sessionTimeout: '10s' as const, heartbeatInterval: '1s' as const },
+    consumer: {
+      retry: { attempts: 3, initialBackoff: '50ms' as const, maxBackoff: '200ms' as const },
+      sessionTimeout: '10s' as const,
+      heartbeatInterval: '1s' as const,
+    },
     deadlines: { pollInterval: '200ms' as const },
     relay: { retention: '1h' as const },
     logger: memoryLogger(),
@@ -118,7 +129,12 @@ describe('SagaflowModule: sagas, participants and the transport in NestJS apps',
     expect(instance.definition_version).toBe(2);
     expect(await effectsOf(suite.participantDb, orderId)).toEqual(['reserve', 'charge', 'ship']);
     const metrics = await orderApp.get(SagaflowMetrics).registry.metrics();
-    expect(await metricValue(metrics, 'sagaflow_sagas_total', { saga_type: 'SampleOrder', transition: 'completed' })).toBeGreaterThanOrEqual(1);
+    expect(
+      await metricValue(metrics, 'sagaflow_sagas_total', {
+        saga_type: 'SampleOrder',
+        transition: 'completed',
+      }),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('an in-flight instance keeps the definition version it started with', async () => {
@@ -130,7 +146,11 @@ describe('SagaflowModule: sagas, participants and the transport in NestJS apps',
        values ($1, 'SampleOrder', $2, $3, 1, 'RUNNING', $4, '{"reserveStock":{"status":"STARTED"}}', '[]', 1, now(), now())`,
       [newMessageId(), orderId, correlationId, JSON.stringify({ orderId, amount: 5, scenario: 'ok' })],
     );
-    await participantApp.get(SagaflowTransactions).run((t) => t.emit(suite.contracts.StockReserved, { orderId, amount: 5, reason: null }), { correlationId });
+    await participantApp
+      .get(SagaflowTransactions)
+      .run((t) => t.emit(suite.contracts.StockReserved, { orderId, amount: 5, reason: null }), {
+        correlationId,
+      });
     const done = await waitForStatus(suite, orderId, 'COMPLETED');
     expect(done.definition_version).toBe(1);
   });
@@ -139,7 +159,10 @@ describe('SagaflowModule: sagas, participants and the transport in NestJS apps',
     const { rows } = await suite.orderDb.query(
       `select message_key, payload->>'version' as version from sagaflow.outbox where message_type = 'sagaflow.DefinitionPublished' order by id`,
     );
-    expect(rows.map((r) => `${r.message_key}@${r.version}`)).toEqual(['saga:SampleOrder@1', 'saga:SampleOrder@2']);
+    expect(rows.map((r) => `${r.message_key}@${r.version}`)).toEqual([
+      'saga:SampleOrder@1',
+      'saga:SampleOrder@2',
+    ]);
     const reactions = await suite.participantDb.query(
       `select payload->>'document' as document from sagaflow.outbox where message_key = $1`,
       [`reactions:${suite.env.id}-participant`],
@@ -158,7 +181,9 @@ describe('SagaflowModule: sagas, participants and the transport in NestJS apps',
     await admin.connect();
     const described = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: 'sagaflow.definitions', configNames: ['cleanup.policy'] }],
+      resources: [
+        { type: ConfigResourceTypes.TOPIC, name: 'sagaflow.definitions', configNames: ['cleanup.policy'] },
+      ],
     });
     await admin.disconnect();
     expect(described.resources[0]!.configEntries[0]!.configValue).toBe('compact');
@@ -175,7 +200,12 @@ describe('SagaflowModule: sagas, participants and the transport in NestJS apps',
 
   it('reports the health of the database, the broker and the registry', async () => {
     const report = await orderApp.get(SagaflowHealth).check();
-    expect(report).toMatchObject({ status: 'up', database: { status: 'up' }, kafka: { status: 'up' }, registry: { status: 'up' } });
+    expect(report).toMatchObject({
+      status: 'up',
+      database: { status: 'up' },
+      kafka: { status: 'up' },
+      registry: { status: 'up' },
+    });
     expect(await instanceOf(suite, 'nobody')).toBeUndefined();
   });
 });

@@ -5,9 +5,22 @@ import { waitFor } from '@sagaflow/stack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SagaflowRuntime } from '../src/index';
 import { effectsOf } from './sample-app/participant';
-import { orderService, startOrderService, startParticipantService, type SampleEnv } from './sample-app/services';
+import {
+  orderService,
+  startOrderService,
+  startParticipantService,
+  type SampleEnv,
+} from './sample-app/services';
 import './support/provided-context';
-import { createSampleSuite, instanceOf, metricValue, newOrderId, placeOrder, waitForStatus, type SampleSuite } from './support/sample-suite';
+import {
+  createSampleSuite,
+  instanceOf,
+  metricValue,
+  newOrderId,
+  placeOrder,
+  waitForStatus,
+  type SampleSuite,
+} from './support/sample-suite';
 
 const expectedEffects: Record<string, string[]> = {
   ok: ['reserve', 'charge', 'ship'],
@@ -15,7 +28,12 @@ const expectedEffects: Record<string, string[]> = {
   'fail-charge': ['reserve', 'release'],
   'fail-ship': ['reserve', 'charge', 'refund', 'release'],
 };
-const expectedStatus: Record<string, string> = { ok: 'COMPLETED', slow: 'COMPLETED', 'fail-charge': 'COMPENSATED', 'fail-ship': 'COMPENSATED' };
+const expectedStatus: Record<string, string> = {
+  ok: 'COMPLETED',
+  slow: 'COMPLETED',
+  'fail-charge': 'COMPENSATED',
+  'fail-ship': 'COMPENSATED',
+};
 
 describe('Sagas converge (guarantee 4): two instances of the saga service in one consumer group run every saga correctly', () => {
   const stack = inject('stack');
@@ -46,15 +64,24 @@ describe('Sagas converge (guarantee 4): two instances of the saga service in one
     );
     await admin.disconnect();
     const scenarios = ['ok', 'fail-charge', 'fail-ship', 'ok'];
-    const orders = Array.from({ length: 16 }, (_, i) => ({ id: newOrderId(`g${i}`), scenario: scenarios[i % scenarios.length]! }));
+    const orders = Array.from({ length: 16 }, (_, i) => ({
+      id: newOrderId(`g${i}`),
+      scenario: scenarios[i % scenarios.length]!,
+    }));
     const [, first, second] = runtimes;
-    await Promise.all(orders.map((o, i) => placeOrder(suite, (i % 2 ? first! : second!).transactions, o.id, o.scenario)));
+    await Promise.all(
+      orders.map((o, i) => placeOrder(suite, (i % 2 ? first! : second!).transactions, o.id, o.scenario)),
+    );
     for (const o of orders) {
       await waitForStatus(suite, o.id, expectedStatus[o.scenario]!);
       expect(await effectsOf(suite.participantDb, o.id), o.scenario).toEqual(expectedEffects[o.scenario]);
     }
     for (const r of [first!, second!]) {
-      const applied = await metricValue(await r.metrics.registry.metrics(), 'sagaflow_messages_handled_total', { outcome: 'applied' });
+      const applied = await metricValue(
+        await r.metrics.registry.metrics(),
+        'sagaflow_messages_handled_total',
+        { outcome: 'applied' },
+      );
       expect(applied).toBeGreaterThan(0); // both members took part
     }
   });
@@ -94,7 +121,9 @@ describe('Nothing lost, effectively once (guarantees 1, 2): a saga service kille
       });
       child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
       if (process.env.SAGAFLOW_TEST_CHILD_LOGS) child.stdout!.pipe(process.stderr);
-      child.on('exit', (code) => fail(new Error(`sample order service exited (${code}) before it was ready:\n${output}`)));
+      child.on('exit', (code) =>
+        fail(new Error(`sample order service exited (${code}) before it was ready:\n${output}`)),
+      );
     });
   }
 
@@ -120,7 +149,9 @@ describe('Nothing lost, effectively once (guarantees 1, 2): a saga service kille
       { timeoutMs: 60_000, description: 'the first step of some saga to complete' },
     );
     first.kill('SIGKILL');
-    await new Promise((done) => (first.exitCode !== null || first.signalCode !== null ? done(null) : first.once('exit', done)));
+    await new Promise((done) =>
+      first.exitCode !== null || first.signalCode !== null ? done(null) : first.once('exit', done),
+    );
     const { rows } = await suite.orderDb.query(
       `select count(*)::int as n from sagaflow.saga_instance where status = 'COMPLETED' and correlation_key like 'crash%'`,
     );
@@ -133,6 +164,8 @@ describe('Nothing lost, effectively once (guarantees 1, 2): a saga service kille
       expect((await instanceOf(suite, id))?.stuck_code).toBeNull();
     }
     second.kill('SIGTERM');
-    await new Promise((done) => (second.exitCode !== null || second.signalCode !== null ? done(null) : second.once('exit', done)));
+    await new Promise((done) =>
+      second.exitCode !== null || second.signalCode !== null ? done(null) : second.once('exit', done),
+    );
   }, 180_000);
 });

@@ -30,7 +30,11 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
   beforeAll(async () => {
     suite = await createSampleSuite(stack, 'runtime');
     participant = await startParticipantService(suite.env, { contracts: suite.contracts });
-    orders = await startOrderService(suite.env, { chargeTimeout: '2s', logger: orderLog, contracts: suite.contracts });
+    orders = await startOrderService(suite.env, {
+      chargeTimeout: '2s',
+      logger: orderLog,
+      contracts: suite.contracts,
+    });
   });
 
   afterAll(async () => {
@@ -41,10 +45,16 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
   });
 
   /** Every record of `topic` so far, read by a fresh consumer group. */
-  async function readTopic(topic: string, until: (records: KafkaMessage[]) => boolean): Promise<KafkaMessage[]> {
+  async function readTopic(
+    topic: string,
+    until: (records: KafkaMessage[]) => boolean,
+  ): Promise<KafkaMessage[]> {
     const admin = suite.kafka.admin();
     await admin.connect();
-    await waitFor(async () => (await admin.listTopics()).includes(topic), { timeoutMs: 30_000, description: `topic ${topic} to exist` });
+    await waitFor(async () => (await admin.listTopics()).includes(topic), {
+      timeoutMs: 30_000,
+      description: `topic ${topic} to exist`,
+    });
     await admin.disconnect();
     const records: KafkaMessage[] = [];
     const consumer = suite.kafka.consumer({ groupId: `${suite.env.id}-reader-${consumers.length}` });
@@ -62,7 +72,13 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
     const instance = await waitForStatus(suite, orderId, 'COMPLETED');
     expect(instance.completed_steps).toEqual(['reserveStock', 'chargePayment', 'scheduleShipment']);
     expect(await effectsOf(suite.participantDb, orderId)).toEqual(['reserve', 'charge', 'ship']);
-    expect(await transitionsOf(suite, instance.id)).toEqual(['Started', 'StepCompleted', 'StepCompleted', 'StepCompleted', 'Completed']);
+    expect(await transitionsOf(suite, instance.id)).toEqual([
+      'Started',
+      'StepCompleted',
+      'StepCompleted',
+      'StepCompleted',
+      'Completed',
+    ]);
   });
 
   it('failure at each step compensates exactly the completed steps, in reverse order', async () => {
@@ -76,8 +92,12 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
     for (const [i, c] of cases.entries()) {
       const instance = await waitForStatus(suite, ids[i]!, 'COMPENSATED');
       expect(await effectsOf(suite.participantDb, ids[i]!), c.scenario).toEqual(c.effects);
-      const compensatedSteps = Object.entries(instance.steps).filter(([, s]) => s.status === 'COMPENSATED').map(([n]) => n);
-      expect(compensatedSteps.sort(), c.scenario).toEqual(instance.completed_steps.filter((s) => s !== 'scheduleShipment').sort());
+      const compensatedSteps = Object.entries(instance.steps)
+        .filter(([, s]) => s.status === 'COMPENSATED')
+        .map(([n]) => n);
+      expect(compensatedSteps.sort(), c.scenario).toEqual(
+        instance.completed_steps.filter((s) => s !== 'scheduleShipment').sort(),
+      );
     }
   });
 
@@ -86,7 +106,14 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
     await placeOrder(suite, orders.transactions, orderId, 'silent-charge');
     const instance = await waitForStatus(suite, orderId, 'COMPENSATED');
     expect(await effectsOf(suite.participantDb, orderId)).toEqual(['reserve', 'release']);
-    expect(await transitionsOf(suite, instance.id)).toEqual(['Started', 'StepCompleted', 'TimedOut', 'Compensating', 'StepCompensated', 'Compensated']);
+    expect(await transitionsOf(suite, instance.id)).toEqual([
+      'Started',
+      'StepCompleted',
+      'TimedOut',
+      'Compensating',
+      'StepCompensated',
+      'Compensated',
+    ]);
   });
 
   it('a reply arriving after the timeout is compensated too', async () => {
@@ -111,18 +138,25 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
     // re-publish the very records (same message-id) of the reply and of a command
     const mine = (records: KafkaMessage[]) => records.filter((m) => m.key?.toString() === orderId);
     // three replies (reserved, charged, shipped) and three commands; copied once all are read
-    const replies = [...(await readTopic(`${suite.env.prefix}.participant.events`, (r) => mine(r).length >= 3))];
-    const commands = [...(await readTopic(`${suite.env.prefix}.participant.commands`, (r) => mine(r).length >= 3))];
+    const replies = [
+      ...(await readTopic(`${suite.env.prefix}.participant.events`, (r) => mine(r).length >= 3)),
+    ];
+    const commands = [
+      ...(await readTopic(`${suite.env.prefix}.participant.commands`, (r) => mine(r).length >= 3)),
+    ];
     const again = [
       ...mine(replies).map((m) => ({ topic: `${suite.env.prefix}.participant.events`, m })),
       ...mine(commands).map((m) => ({ topic: `${suite.env.prefix}.participant.commands`, m })),
     ];
     const handled = async (rt: SagaflowRuntime) =>
-      metricValue(await rt.metrics.registry.metrics(), 'sagaflow_messages_handled_total', { outcome: 'duplicate' });
+      metricValue(await rt.metrics.registry.metrics(), 'sagaflow_messages_handled_total', {
+        outcome: 'duplicate',
+      });
     const [orderDuplicates, participantDuplicates] = [await handled(orders), await handled(participant)];
     const producer = suite.kafka.producer();
     await producer.connect();
-    for (const { topic, m } of again) await producer.send({ topic, messages: [{ key: m.key, value: m.value, headers: m.headers }] });
+    for (const { topic, m } of again)
+      await producer.send({ topic, messages: [{ key: m.key, value: m.value, headers: m.headers }] });
     await producer.disconnect();
     await waitFor(async () => (await handled(orders)) >= orderDuplicates + mine(replies).length, {
       timeoutMs: 30_000,
@@ -143,11 +177,21 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
       await t.emit(suite.contracts.StockReleased, { orderId: unknown, amount: 1, reason: null }),
       await t.emit(suite.contracts.StockReserved, { orderId: unknown, amount: 1, reason: null }),
     ]);
-    await waitFor(() => orderLog.lines.some((l) => l.msg === 'message discarded: no saga instance correlates' && l.messageId === discardedId), {
-      timeoutMs: 30_000,
-      description: 'the discard to be logged',
-    });
-    expect(await metricValue(await orders.metrics.registry.metrics(), 'sagaflow_messages_handled_total', { outcome: 'discarded' })).toBeGreaterThanOrEqual(1);
+    await waitFor(
+      () =>
+        orderLog.lines.some(
+          (l) => l.msg === 'message discarded: no saga instance correlates' && l.messageId === discardedId,
+        ),
+      {
+        timeoutMs: 30_000,
+        description: 'the discard to be logged',
+      },
+    );
+    expect(
+      await metricValue(await orders.metrics.registry.metrics(), 'sagaflow_messages_handled_total', {
+        outcome: 'discarded',
+      }),
+    ).toBeGreaterThanOrEqual(1);
     const dead = await readTopic(`${suite.env.prefix}.participant.events.dlt`, (r) =>
       r.some((m) => m.headers?.[Header.messageId]?.toString() === faultedId),
     );
@@ -171,12 +215,18 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
     );
     expect(stuck.stuck_code).toBe('HANDLER_FAILED');
     expect(stuck.stuck_reason).toContain('charge of -1 is negative');
-    const dead = await readTopic(`${suite.env.prefix}.participant.events.dlt`, (r) => r.some((m) => m.key?.toString() === poisoned));
+    const dead = await readTopic(`${suite.env.prefix}.participant.events.dlt`, (r) =>
+      r.some((m) => m.key?.toString() === poisoned),
+    );
     const record = dead.find((m) => m.key?.toString() === poisoned)!;
     expect(record.headers?.[Header.messageType]?.toString()).toContain('PaymentCharged');
     expect(record.headers?.[DeadLetterHeader.errorCode]?.toString()).toBe('HANDLER_FAILED');
-    expect(record.headers?.[DeadLetterHeader.originalTopic]?.toString()).toBe(`${suite.env.prefix}.participant.events`);
-    expect(record.headers?.[DeadLetterHeader.consumer]?.toString()).toBe(`${suite.env.id}-orders:saga:SampleOrder`);
+    expect(record.headers?.[DeadLetterHeader.originalTopic]?.toString()).toBe(
+      `${suite.env.prefix}.participant.events`,
+    );
+    expect(record.headers?.[DeadLetterHeader.consumer]?.toString()).toBe(
+      `${suite.env.id}-orders:saga:SampleOrder`,
+    );
     // the same (single) partition keeps flowing
     await waitForStatus(suite, next, 'COMPLETED');
   });

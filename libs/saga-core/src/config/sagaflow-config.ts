@@ -76,13 +76,21 @@ export interface ResolvedSagaflowConfig {
   readonly consumer: {
     readonly concurrency: number;
     readonly partitionsConsumedConcurrently: number;
-    readonly retry: { readonly attempts: number; readonly initialBackoffMs: number; readonly maxBackoffMs: number };
+    readonly retry: {
+      readonly attempts: number;
+      readonly initialBackoffMs: number;
+      readonly maxBackoffMs: number;
+    };
     readonly groupId: string;
     readonly sessionTimeoutMs: number;
     readonly heartbeatIntervalMs: number;
     readonly fromBeginning: boolean;
   };
-  readonly deadlines: { readonly pollIntervalMs: number; readonly batchSize: number; readonly enabled: boolean };
+  readonly deadlines: {
+    readonly pollIntervalMs: number;
+    readonly batchSize: number;
+    readonly enabled: boolean;
+  };
   readonly onMissingInstance: 'fault' | 'discard';
   readonly database: { readonly poolSize: number };
   readonly topics: { readonly numPartitions?: number };
@@ -98,14 +106,20 @@ const duration = z.union([z.number(), z.string()]).refine((v) => {
     return false;
   }
 }, 'must be a positive duration such as 250ms, 30s or 5m');
-const ms = (v: unknown, fallback: number): number => (v === undefined ? fallback : toMilliseconds(v as Duration, ''));
+const ms = (v: unknown, fallback: number): number =>
+  v === undefined ? fallback : toMilliseconds(v as Duration, '');
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
 const schema = z.object({
   service: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be a lower-case name like inventory-service (letters, digits, dashes)'),
-  databaseUrl: z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// or postgresql:// URL'),
+    .regex(
+      /^[a-z][a-z0-9-]{0,62}$/,
+      'must be a lower-case name like inventory-service (letters, digits, dashes)',
+    ),
+  databaseUrl: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// or postgresql:// URL'),
   kafka: z.object({
     brokers: z
       .array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'each broker must be host:port'))
@@ -119,34 +133,53 @@ const schema = z.object({
   catalog: z
     .array(
       z.custom<MessageType>(
-        (v) => typeof (v as MessageType)?.name === 'string' && typeof (v as MessageType)?.validate === 'function',
+        (v) =>
+          typeof (v as MessageType)?.name === 'string' && typeof (v as MessageType)?.validate === 'function',
         'must hold message types made by defineMessage',
       ),
     )
     .min(1, 'must hold at least one message type'),
-  relay: z.object({ enabled: z.boolean().default(true), retention: duration.optional() }).default({ enabled: true }),
+  relay: z
+    .object({ enabled: z.boolean().default(true), retention: duration.optional() })
+    .default({ enabled: true }),
   consumer: z
     .object({
       concurrency: positiveInt(1000).default(16),
       partitionsConsumedConcurrently: positiveInt(1000).default(4),
       retry: z
-        .object({ attempts: positiveInt(1000).default(5), initialBackoff: duration.optional(), maxBackoff: duration.optional() })
+        .object({
+          attempts: positiveInt(1000).default(5),
+          initialBackoff: duration.optional(),
+          maxBackoff: duration.optional(),
+        })
         .default({ attempts: 5 }),
       groupId: z.string().min(1).optional(),
       sessionTimeout: duration.optional(),
       heartbeatInterval: duration.optional(),
       fromBeginning: z.boolean().default(true),
     })
-    .default({ concurrency: 16, partitionsConsumedConcurrently: 4, retry: { attempts: 5 }, fromBeginning: true }),
+    .default({
+      concurrency: 16,
+      partitionsConsumedConcurrently: 4,
+      retry: { attempts: 5 },
+      fromBeginning: true,
+    }),
   deadlines: z
-    .object({ pollInterval: duration.optional(), batchSize: positiveInt(10_000).default(100), enabled: z.boolean().default(true) })
+    .object({
+      pollInterval: duration.optional(),
+      batchSize: positiveInt(10_000).default(100),
+      enabled: z.boolean().default(true),
+    })
     .default({ batchSize: 100, enabled: true }),
   onMissingInstance: z.enum(['fault', 'discard']).default('fault'),
   database: z.object({ poolSize: positiveInt(1000).default(20) }).default({ poolSize: 20 }),
   topics: z.object({ numPartitions: positiveInt(10_000).optional() }).default({}),
   logger: z
     .custom<SagaflowLogger>(
-      (v) => ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)?.[m] === 'function'),
+      (v) =>
+        ['debug', 'info', 'warn', 'error'].every(
+          (m) => typeof (v as Record<string, unknown>)?.[m] === 'function',
+        ),
       'must have debug, info, warn and error methods',
     )
     .optional(),
@@ -193,7 +226,9 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
   try {
     catalog = new MessageCatalog(c.catalog);
   } catch (error) {
-    throw new ConfigError(`Sagaflow config: catalog ${(error as Error).message.replace(/^\[\w+\] /, '')}`, { setting: 'catalog' });
+    throw new ConfigError(`Sagaflow config: catalog ${(error as Error).message.replace(/^\[\w+\] /, '')}`, {
+      setting: 'catalog',
+    });
   }
   return deepFreeze({
     service: c.service,
@@ -201,7 +236,10 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
     kafka: { brokers: [...c.kafka.brokers], clientId: c.kafka.clientId ?? c.service },
     codec: c.codec,
     catalog,
-    relay: c.relay.retention === undefined ? { enabled: c.relay.enabled } : { enabled: c.relay.enabled, retentionMs: ms(c.relay.retention, 0) },
+    relay:
+      c.relay.retention === undefined
+        ? { enabled: c.relay.enabled }
+        : { enabled: c.relay.enabled, retentionMs: ms(c.relay.retention, 0) },
     consumer: {
       concurrency: c.consumer.concurrency,
       partitionsConsumedConcurrently: c.consumer.partitionsConsumedConcurrently,
@@ -211,7 +249,11 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
       heartbeatIntervalMs,
       fromBeginning: c.consumer.fromBeginning,
     },
-    deadlines: { pollIntervalMs: ms(c.deadlines.pollInterval, 1_000), batchSize: c.deadlines.batchSize, enabled: c.deadlines.enabled },
+    deadlines: {
+      pollIntervalMs: ms(c.deadlines.pollInterval, 1_000),
+      batchSize: c.deadlines.batchSize,
+      enabled: c.deadlines.enabled,
+    },
     onMissingInstance: c.onMissingInstance,
     database: c.database,
     topics: c.topics,
@@ -221,14 +263,17 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
 }
 
 /** Whether `value` is already a parsed configuration (so a runtime can take either). */
-export function isResolvedConfig(value: SagaflowConfig | ResolvedSagaflowConfig): value is ResolvedSagaflowConfig {
+export function isResolvedConfig(
+  value: SagaflowConfig | ResolvedSagaflowConfig,
+): value is ResolvedSagaflowConfig {
   return value.catalog instanceof MessageCatalog;
 }
 
 function deepFreeze<T extends object>(value: T): T {
   for (const v of Object.values(value)) {
     // the catalog and the logger are objects with behaviour: leave them alone
-    if (v && typeof v === 'object' && !(v instanceof MessageCatalog) && !('info' in v)) deepFreeze(v as object);
+    if (v && typeof v === 'object' && !(v instanceof MessageCatalog) && !('info' in v))
+      deepFreeze(v as object);
   }
   return Object.freeze(value);
 }

@@ -19,7 +19,11 @@ const valid: SagaflowConfig = {
 describe('parseSagaflowConfig', () => {
   it('fills the defaults and freezes the result', () => {
     const c = parseSagaflowConfig(valid);
-    expect(c.consumer).toMatchObject({ concurrency: 16, groupId: 'inventory-service', retry: { attempts: 5, initialBackoffMs: 100, maxBackoffMs: 5000 } });
+    expect(c.consumer).toMatchObject({
+      concurrency: 16,
+      groupId: 'inventory-service',
+      retry: { attempts: 5, initialBackoffMs: 100, maxBackoffMs: 5000 },
+    });
     expect(c.relay.enabled).toBe(true);
     expect(c.deadlines.pollIntervalMs).toBe(1000);
     expect(Object.isFrozen(c.consumer)).toBe(true);
@@ -32,8 +36,14 @@ describe('parseSagaflowConfig', () => {
     [{ codec: { kind: 'avro', registryUrl: 'nope' } }, /codec\.registryUrl/],
     [{ service: 'Inventory Service' }, /service must be a lower-case name/],
     [{ deadlines: { pollInterval: '5 minutes' } }, /deadlines\.pollInterval must be a positive duration/],
-    [{ consumer: { sessionTimeout: '3s', heartbeatInterval: '2s' } }, /consumer\.heartbeatInterval \(2000 ms\) must be at most a third of consumer\.sessionTimeout/],
-    [{ consumer: { retry: { initialBackoff: '2s', maxBackoff: '1s' } } }, /consumer\.retry\.maxBackoff cannot be less than its initialBackoff/],
+    [
+      { consumer: { sessionTimeout: '3s', heartbeatInterval: '2s' } },
+      /consumer\.heartbeatInterval \(2000 ms\) must be at most a third of consumer\.sessionTimeout/,
+    ],
+    [
+      { consumer: { retry: { initialBackoff: '2s', maxBackoff: '1s' } } },
+      /consumer\.retry\.maxBackoff cannot be less than its initialBackoff/,
+    ],
   ])('rejects %j naming the setting, the rule and the value', (patch, message) => {
     const bad = { ...valid, ...patch } as SagaflowConfig;
     expect(() => parseSagaflowConfig(bad)).toThrow(ConfigError);

@@ -37,7 +37,9 @@ export class SagaflowBootstrap implements OnApplicationBootstrap, OnApplicationS
     const seen = new Set<object>();
     for (const w of wrappers) {
       if (!w.isDependencyTreeStatic()) {
-        throw new DefinitionError(`${w.name}: sagas and message handlers must be singleton providers (not request- or transient-scoped)`);
+        throw new DefinitionError(
+          `${w.name}: sagas and message handlers must be singleton providers (not request- or transient-scoped)`,
+        );
       }
       if (w.instance && typeof w.instance === 'object') seen.add(w.instance as object);
     }

@@ -44,7 +44,10 @@ export class SagaflowTransport extends Server implements CustomTransportStrategy
   }
 
   on(): never {
-    throw new SagaflowError('CONFIG_INVALID', 'SagaflowTransport has no events to subscribe to; use SagaflowMetrics and the logs');
+    throw new SagaflowError(
+      'CONFIG_INVALID',
+      'SagaflowTransport has no events to subscribe to; use SagaflowMetrics and the logs',
+    );
   }
 
   unwrap<T>(): T {
@@ -61,10 +64,14 @@ export class SagaflowTransport extends Server implements CustomTransportStrategy
       const type = this.runtime.catalog.find(pattern);
       const origin = `@EventPattern(${pattern})`;
       if (!handler.isEventHandler) {
-        throw new DefinitionError(`@MessagePattern(${pattern}): Sagaflow carries events and commands, not request-response; use @EventPattern`);
+        throw new DefinitionError(
+          `@MessagePattern(${pattern}): Sagaflow carries events and commands, not request-response; use @EventPattern`,
+        );
       }
       if (!type) {
-        throw new DefinitionError(`${origin} names no message type of the service's catalog; the pattern is the full name, e.g. inventory.ReserveStock`);
+        throw new DefinitionError(
+          `${origin} names no message type of the service's catalog; the pattern is the full name, e.g. inventory.ReserveStock`,
+        );
       }
       out.push({
         origin,
@@ -77,17 +84,28 @@ export class SagaflowTransport extends Server implements CustomTransportStrategy
     return out;
   }
 
-  private async invoke(origin: string, handler: MessageHandler, payload: unknown, ctx: SagaflowContext): Promise<unknown> {
+  private async invoke(
+    origin: string,
+    handler: MessageHandler,
+    payload: unknown,
+    ctx: SagaflowContext,
+  ): Promise<unknown> {
     try {
-      return await lastValueFrom(this.transformToObservable(await handler(payload, ctx)), { defaultValue: undefined });
+      return await lastValueFrom(this.transformToObservable(await handler(payload, ctx)), {
+        defaultValue: undefined,
+      });
     } catch (error) {
       if (error instanceof Error) throw error;
       // Nest's RPC exception filter replaces errors by { status, message } (and logs the original)
       const message = (error as { message?: unknown })?.message;
-      throw new SagaflowError('HANDLER_FAILED', `${origin} failed: ${typeof message === 'string' ? message : JSON.stringify(error)}`, {
-        retriable: true,
-        cause: error,
-      });
+      throw new SagaflowError(
+        'HANDLER_FAILED',
+        `${origin} failed: ${typeof message === 'string' ? message : JSON.stringify(error)}`,
+        {
+          retriable: true,
+          cause: error,
+        },
+      );
     }
   }
 }

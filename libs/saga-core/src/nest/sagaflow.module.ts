@@ -41,13 +41,28 @@ export class SagaflowModule {
       providers: [
         { provide: SAGAFLOW_CONFIG, useValue: resolved },
         { provide: SagaflowRuntime, useFactory: () => new SagaflowRuntime(resolved) },
-        { provide: SagaflowTransactions, useFactory: (r: SagaflowRuntime) => r.transactions, inject: [SagaflowRuntime] },
-        { provide: SagaflowMetrics, useFactory: (r: SagaflowRuntime) => r.metrics, inject: [SagaflowRuntime] },
+        {
+          provide: SagaflowTransactions,
+          useFactory: (r: SagaflowRuntime) => r.transactions,
+          inject: [SagaflowRuntime],
+        },
+        {
+          provide: SagaflowMetrics,
+          useFactory: (r: SagaflowRuntime) => r.metrics,
+          inject: [SagaflowRuntime],
+        },
         SagaflowHealth,
         SagaflowTransport,
         SagaflowBootstrap,
       ],
-      exports: [SAGAFLOW_CONFIG, SagaflowRuntime, SagaflowTransactions, SagaflowMetrics, SagaflowHealth, SagaflowTransport],
+      exports: [
+        SAGAFLOW_CONFIG,
+        SagaflowRuntime,
+        SagaflowTransactions,
+        SagaflowMetrics,
+        SagaflowHealth,
+        SagaflowTransport,
+      ],
     };
   }
 
@@ -58,7 +73,8 @@ export class SagaflowModule {
    */
   static forFeature(sagas: readonly Type[]): DynamicModule {
     for (const s of sagas) {
-      if (!isSagaClass(s)) throw new DefinitionError(`SagaflowModule.forFeature: class ${s?.name} is not decorated with @Saga`);
+      if (!isSagaClass(s))
+        throw new DefinitionError(`SagaflowModule.forFeature: class ${s?.name} is not decorated with @Saga`);
     }
     return { module: SagaflowModule, providers: [...sagas], exports: [...sagas] };
   }

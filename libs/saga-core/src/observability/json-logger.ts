@@ -27,7 +27,14 @@ export function sagaflowJsonLogger(
     if (rank[level] < min) return;
     write(
       JSON.stringify(
-        { time: new Date().toISOString(), level, component: 'saga-core', service: options.service, msg: message, ...fields },
+        {
+          time: new Date().toISOString(),
+          level,
+          component: 'saga-core',
+          service: options.service,
+          msg: message,
+          ...fields,
+        },
         errorReplacer,
       ),
     );

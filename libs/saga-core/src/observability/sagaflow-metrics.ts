@@ -3,14 +3,11 @@ import type { LifecycleTransitionName } from '../engine/saga-outcome';
 
 /** How one handled message ended, the `outcome` label of `sagaflow_messages_handled_total`. */
 export type HandledOutcome =
-  | 'applied'
-  | 'duplicate'
-  | 'ignored'
-  | 'discarded'
-  | 'dead_lettered'
-  | 'not_subscribed';
+  'applied' | 'duplicate' | 'ignored' | 'discarded' | 'dead_lettered' | 'not_subscribed';
 
-const sagaCounters: Partial<Record<LifecycleTransitionName, 'started' | 'completed' | 'compensated' | 'failed' | 'timed_out'>> = {
+const sagaCounters: Partial<
+  Record<LifecycleTransitionName, 'started' | 'completed' | 'compensated' | 'failed' | 'timed_out'>
+> = {
   Started: 'started',
   Completed: 'completed',
   Compensated: 'compensated',
@@ -68,7 +65,11 @@ export class SagaflowMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    this.inFlight = new Gauge({ name: 'sagaflow_messages_in_flight', help: 'Messages being handled now', registers });
+    this.inFlight = new Gauge({
+      name: 'sagaflow_messages_in_flight',
+      help: 'Messages being handled now',
+      registers,
+    });
     this.deadlines = new Counter({
       name: 'sagaflow_deadlines_fired_total',
       help: 'Deadlines that fell due and were handled',

@@ -24,9 +24,12 @@ function reactionDecorator<T>(
 ) {
   return (target: object, method: string | symbol, descriptor: TypedPropertyDescriptor<Handler<T>>): void => {
     const where = `${target.constructor.name}.${String(method)}`;
-    if (typeof descriptor.value !== 'function') throw new DefinitionError(`${where}: ${decorator} must decorate a method`);
+    if (typeof descriptor.value !== 'function')
+      throw new DefinitionError(`${where}: ${decorator} must decorate a method`);
     if (!type || typeof type.name !== 'string' || typeof type.validate !== 'function') {
-      throw new DefinitionError(`${where}: ${decorator} was given something that is not a message type (use defineMessage)`);
+      throw new DefinitionError(
+        `${where}: ${decorator} was given something that is not a message type (use defineMessage)`,
+      );
     }
     if (emits !== undefined && (!Array.isArray(emits) || emits.some((e) => typeof e?.name !== 'string'))) {
       throw new DefinitionError(`${where}: ${decorator}(${type.name}) emits must be a list of message types`);

@@ -20,32 +20,35 @@ export interface Cause {
  * message id and `saga-type`, and continues the cause's trace.
  * @throws ConcurrencyConflictError when the instance was saved by someone else first.
  */
-export async function applySagaOutcome(client: ClientBase, writer: OutboxWriter, outcome: SagaOutcome, cause: Cause): Promise<void> {
+export async function applySagaOutcome(
+  client: ClientBase,
+  writer: OutboxWriter,
+  outcome: SagaOutcome,
+  cause: Cause,
+): Promise<void> {
   const i = outcome.instance;
   if (!i) return;
   await saveInstance(client, i, outcome.created);
   const traceparent = cause.traceparent ?? traceOf(i);
   const headers = { correlationId: i.correlationId, causationId: cause.messageId, sagaType: i.type };
   const entries: OutboxEntry[] = [
-    ...outcome.lifecycle.map(
-      (t): OutboxEntry => ({
-        type: SagaTransition as OutboxEntry['type'],
-        payload: {
-          sagaId: i.id,
-          sagaType: i.type,
-          definitionVersion: i.definitionVersion,
-          correlationKey: i.correlationKey,
-          transition: t.transition,
-          status: t.status,
-          step: t.step ?? null,
-          reason: t.reason ?? null,
-          at: t.at,
-          instanceVersion: i.version,
-        },
-        ...headers,
-        traceparent: childTraceparent(traceparent),
-      }),
-    ),
+    ...outcome.lifecycle.map((t): OutboxEntry => ({
+      type: SagaTransition as OutboxEntry['type'],
+      payload: {
+        sagaId: i.id,
+        sagaType: i.type,
+        definitionVersion: i.definitionVersion,
+        correlationKey: i.correlationKey,
+        transition: t.transition,
+        status: t.status,
+        step: t.step ?? null,
+        reason: t.reason ?? null,
+        at: t.at,
+        instanceVersion: i.version,
+      },
+      ...headers,
+      traceparent: childTraceparent(traceparent),
+    })),
     ...outcome.send.map((m) => sagaMessage(m, i, cause.messageId, traceparent)),
   ];
   if (entries.length > 0) await writer.append(client, entries);
@@ -53,7 +56,12 @@ export async function applySagaOutcome(client: ClientBase, writer: OutboxWriter,
 }
 
 /** The outbox entry of a message a saga sends. */
-export function sagaMessage(m: OutgoingMessage, i: SagaInstance, causationId: string | undefined, traceparent: string): OutboxEntry {
+export function sagaMessage(
+  m: OutgoingMessage,
+  i: SagaInstance,
+  causationId: string | undefined,
+  traceparent: string,
+): OutboxEntry {
   return {
     type: m.type,
     payload: m.payload,

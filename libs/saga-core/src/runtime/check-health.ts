@@ -18,7 +18,12 @@ export interface SagaflowHealthReport {
 }
 
 /** Probes the database, the broker and (for Avro) the registry, each within `timeoutMs`. */
-export async function checkHealth(pool: Pool, kafka: Kafka, registryUrl: string | undefined, timeoutMs = 3_000): Promise<SagaflowHealthReport> {
+export async function checkHealth(
+  pool: Pool,
+  kafka: Kafka,
+  registryUrl: string | undefined,
+  timeoutMs = 3_000,
+): Promise<SagaflowHealthReport> {
   const [database, broker, registry] = await Promise.all([
     probe(timeoutMs, async () => {
       await pool.query('select 1');
@@ -35,7 +40,9 @@ export async function checkHealth(pool: Pool, kafka: Kafka, registryUrl: string 
     registryUrl === undefined
       ? Promise.resolve<DependencyHealth>({ status: 'not-used' })
       : probe(timeoutMs, async () => {
-          const response = await fetch(`${registryUrl.replace(/\/+$/, '')}/subjects`, { signal: AbortSignal.timeout(timeoutMs) });
+          const response = await fetch(`${registryUrl.replace(/\/+$/, '')}/subjects`, {
+            signal: AbortSignal.timeout(timeoutMs),
+          });
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
         }),
   ]);

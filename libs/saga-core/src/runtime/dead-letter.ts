@@ -29,7 +29,12 @@ export class DeadLetterPublisher {
   ) {}
 
   /** @throws the broker's error; the caller retries, the record's offset is not committed before. */
-  async publish(record: ConsumedRecord, consumer: string, error: SagaflowError, attempts: number): Promise<string> {
+  async publish(
+    record: ConsumedRecord,
+    consumer: string,
+    error: SagaflowError,
+    attempts: number,
+  ): Promise<string> {
     const topic = deadLetterTopic(record.topic);
     await this.ensure(topic);
     const producer = await this.connected();
@@ -44,7 +49,11 @@ export class DeadLetterPublisher {
       [DeadLetterHeader.attempts]: String(attempts),
       [DeadLetterHeader.failedAt]: new Date().toISOString(),
     };
-    await producer.send({ topic, acks: -1, messages: [{ key: record.message.key, value: record.message.value, headers }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: record.message.key, value: record.message.value, headers }],
+    });
     return topic;
   }
 
@@ -57,7 +66,9 @@ export class DeadLetterPublisher {
   private ensure(topic: string): Promise<void> {
     let p = this.ready.get(topic);
     if (!p) {
-      p = ensureTopics(this.kafka, [{ topic, ...(this.numPartitions ? { numPartitions: this.numPartitions } : {}) }]);
+      p = ensureTopics(this.kafka, [
+        { topic, ...(this.numPartitions ? { numPartitions: this.numPartitions } : {}) },
+      ]);
       p.catch(() => this.ready.delete(topic));
       this.ready.set(topic, p);
     }

@@ -75,10 +75,17 @@ export class DeadlineScheduler {
         { sagaId: instance.id },
       );
     }
-    const outcome = engine.handleDeadline(instance, { sagaId: deadline.sagaId, name: deadline.name, dueAt: deadline.dueAt }, now);
+    const outcome = engine.handleDeadline(
+      instance,
+      { sagaId: deadline.sagaId, name: deadline.name, dueAt: deadline.dueAt },
+      now,
+    );
     await applySagaOutcome(client, this.d.writer, outcome, {});
     this.d.metrics.deadlineFired(instance.type, 'applied');
-    this.d.metrics.transitions(instance.type, outcome.lifecycle.map((t) => t.transition));
+    this.d.metrics.transitions(
+      instance.type,
+      outcome.lifecycle.map((t) => t.transition),
+    );
     this.d.logger.info('deadline fired', {
       correlationId: instance.correlationId,
       sagaId: instance.id,
@@ -91,7 +98,10 @@ export class DeadlineScheduler {
   }
 
   private async failed(raw: unknown, deadline: ClaimedDeadline | undefined): Promise<void> {
-    const error = toSagaflowError(raw, deadline ? `deadline ${deadline.name} of saga ${deadline.sagaId}` : 'deadline scheduler');
+    const error = toSagaflowError(
+      raw,
+      deadline ? `deadline ${deadline.name} of saga ${deadline.sagaId}` : 'deadline scheduler',
+    );
     if (!deadline) {
       this.d.logger.warn('deadline scheduler could not poll', { error });
       return;
@@ -100,13 +110,16 @@ export class DeadlineScheduler {
     this.d.metrics.deadlineFired(deadline.sagaType, conflict ? 'conflict' : 'failed');
     const retry = this.d.registry.versions(deadline.sagaType)?.latest.definition.retry;
     const delayMs = conflict ? 0 : (retry?.maxBackoffMs ?? 5_000);
-    this.d.logger[conflict ? 'info' : 'error'](conflict ? 'deadline met a concurrent change, retrying' : 'deadline failed, postponed', {
-      sagaId: deadline.sagaId,
-      sagaType: deadline.sagaType,
-      deadline: deadline.name,
-      delayMs,
-      error,
-    });
+    this.d.logger[conflict ? 'info' : 'error'](
+      conflict ? 'deadline met a concurrent change, retrying' : 'deadline failed, postponed',
+      {
+        sagaId: deadline.sagaId,
+        sagaType: deadline.sagaType,
+        deadline: deadline.name,
+        delayMs,
+        error,
+      },
+    );
     if (conflict) return;
     await inTransaction(this.d.pool, async (client) => {
       await client.query(

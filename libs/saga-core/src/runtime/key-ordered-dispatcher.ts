@@ -44,7 +44,12 @@ export function keyOrderedBatchHandler(options: KeyOrderedOptions) {
         .then(() => options.commit(batch.topic, batch.partition, (BigInt(offset) + 1n).toString()))
         .catch((error: unknown) => {
           // a failed commit only means redelivery after a restart; the inbox makes that harmless
-          options.logger.warn('offset commit failed', { topic: batch.topic, partition: batch.partition, offset, error });
+          options.logger.warn('offset commit failed', {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset,
+            error,
+          });
         });
     };
 
@@ -65,7 +70,11 @@ export function keyOrderedBatchHandler(options: KeyOrderedOptions) {
         for (const index of indexes) {
           if (failure !== undefined || !isRunning() || isStale()) return;
           try {
-            await options.handle({ topic: batch.topic, partition: batch.partition, message: messages[index]! });
+            await options.handle({
+              topic: batch.topic,
+              partition: batch.partition,
+              message: messages[index]!,
+            });
           } catch (error) {
             if (!(error instanceof RetryAborted)) failure = error;
             return;

@@ -22,7 +22,10 @@ export function handlersOf(instances: readonly object[]): MessageHandlerRegistra
   for (const instance of instances) {
     const cls = instance.constructor;
     for (const r of reactionsOf(cls)) {
-      const fn = (instance as Record<string, unknown>)[r.method] as (p: unknown, c: MessageContext) => Promise<unknown>;
+      const fn = (instance as Record<string, unknown>)[r.method] as (
+        p: unknown,
+        c: MessageContext,
+      ) => Promise<unknown>;
       out.push({
         origin: `${cls.name}.${r.method}`,
         messageType: r.messageType,
@@ -40,7 +43,10 @@ export function handlersOf(instances: readonly object[]): MessageHandlerRegistra
  * `@CommandHandler` of an event, an emitted type outside the catalog, two handlers of one command.
  * @throws DefinitionError
  */
-export function validateHandlers(handlers: readonly MessageHandlerRegistration[], catalog: MessageCatalog): void {
+export function validateHandlers(
+  handlers: readonly MessageHandlerRegistration[],
+  catalog: MessageCatalog,
+): void {
   const commandOwners = new Map<string, string>();
   const origins = new Set<string>();
   for (const h of handlers) {
@@ -63,7 +69,10 @@ export function validateHandlers(handlers: readonly MessageHandlerRegistration[]
     }
     for (const e of h.emits ?? []) {
       if (catalog.find(e.name) !== e) {
-        throw new DefinitionError(`${h.origin}: emits ${e.name}, which is not in the service's message catalog`, { origin: h.origin });
+        throw new DefinitionError(
+          `${h.origin}: emits ${e.name}, which is not in the service's message catalog`,
+          { origin: h.origin },
+        );
       }
     }
     if (h.messageType.kind === 'command') {

@@ -23,7 +23,9 @@ describe('participant misdeclarations fail at start-up naming class and method',
       @OnEvent(Elsewhere)
       async on(_m: { id: string }, _c: MessageContext) {}
     }
-    expect(() => validateHandlers(handlersOf([new Stock()]), catalog)).toThrow(/Stock\.on: @OnEvent\(svc\.Elsewhere\) names a type that is not in the service's message catalog/);
+    expect(() => validateHandlers(handlersOf([new Stock()]), catalog)).toThrow(
+      /Stock\.on: @OnEvent\(svc\.Elsewhere\) names a type that is not in the service's message catalog/,
+    );
   });
 
   it('two handlers of one command', () => {
@@ -35,7 +37,9 @@ describe('participant misdeclarations fail at start-up naming class and method',
       @CommandHandler(Reserve)
       async again(_m: { id: string }, _c: MessageContext) {}
     }
-    expect(() => validateHandlers(handlersOf([new A(), new B()]), catalog)).toThrow(/A\.reserve and B\.again both handle command svc\.Reserve/);
+    expect(() => validateHandlers(handlersOf([new A(), new B()]), catalog)).toThrow(
+      /A\.reserve and B\.again both handle command svc\.Reserve/,
+    );
   });
 
   it('a @CommandHandler of an event, and an emitted type outside the catalog', () => {
@@ -44,11 +48,15 @@ describe('participant misdeclarations fail at start-up naming class and method',
       async wrong(_m: { id: string }, _c: MessageContext) {}
     }
     expect(() => validateHandlers(handlersOf([new C()]), catalog)).toThrow(DefinitionError);
-    expect(() => validateHandlers(handlersOf([new C()]), catalog)).toThrow(/C\.wrong: @CommandHandler\(svc\.Reserved\) names an event/);
+    expect(() => validateHandlers(handlersOf([new C()]), catalog)).toThrow(
+      /C\.wrong: @CommandHandler\(svc\.Reserved\) names an event/,
+    );
     class D {
       @CommandHandler(Reserve, { emits: [Elsewhere] })
       async reserve(_m: { id: string }, _c: MessageContext) {}
     }
-    expect(() => validateHandlers(handlersOf([new D()]), catalog)).toThrow(/D\.reserve: emits svc\.Elsewhere, which is not in the service's message catalog/);
+    expect(() => validateHandlers(handlersOf([new D()]), catalog)).toThrow(
+      /D\.reserve: emits svc\.Elsewhere, which is not in the service's message catalog/,
+    );
   });
 });

@@ -21,7 +21,10 @@ export interface ReactionsDocument {
 }
 
 /** The reactions document of a service. */
-export function describeReactions(service: string, handlers: readonly MessageHandlerRegistration[]): ReactionsDocument {
+export function describeReactions(
+  service: string,
+  handlers: readonly MessageHandlerRegistration[],
+): ReactionsDocument {
   return {
     kind: 'reactions',
     service,

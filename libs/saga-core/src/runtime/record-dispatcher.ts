@@ -17,7 +17,13 @@ import { toSagaflowError } from './classify-error';
 import type { ConsumedRecord, DeadLetterPublisher } from './dead-letter';
 import { inTransaction } from './in-transaction';
 import type { ApplyResult, RecordConsumer } from './record-consumer';
-import { backoff, RetriesExhausted, RetryAborted, retryInFreshTransactions, type RetrySettings } from './retry-in-fresh-transactions';
+import {
+  backoff,
+  RetriesExhausted,
+  RetryAborted,
+  retryInFreshTransactions,
+  type RetrySettings,
+} from './retry-in-fresh-transactions';
 
 /** What {@link RecordDispatcher} needs. */
 export interface RecordDispatcherDeps {
@@ -47,11 +53,23 @@ export class RecordDispatcher {
   async handle(record: ConsumedRecord): Promise<void> {
     const parsed = fromKafkaHeaders(record.message.headers);
     if (!parsed.ok) {
-      return this.deadLetter(record, undefined, this.d.service, invalid(`record misses the headers ${parsed.missing.join(', ')}`), 1);
+      return this.deadLetter(
+        record,
+        undefined,
+        this.d.service,
+        invalid(`record misses the headers ${parsed.missing.join(', ')}`),
+        1,
+      );
     }
     const headers = parsed.headers;
     if (!isUuid(headers.messageId)) {
-      return this.deadLetter(record, headers, this.d.service, invalid(`message-id ${JSON.stringify(headers.messageId)} is not a UUID`), 1);
+      return this.deadLetter(
+        record,
+        headers,
+        this.d.service,
+        invalid(`message-id ${JSON.stringify(headers.messageId)} is not a UUID`),
+        1,
+      );
     }
     const consumers = this.d.consumers.get(headers.messageType) ?? [];
     const type = this.d.catalog.find(headers.messageType);
@@ -74,10 +92,16 @@ export class RecordDispatcher {
     }
     let payload: unknown;
     try {
-      payload = await retryInFreshTransactions(this.d.retry, `decoding ${headers.messageType}`, () => this.d.codec.decode(record.message.value!, type), {
-        signal: this.d.signal,
-        onRetry: (error) => this.d.logger.warn('decoding failed, retrying', { ...fields(record, headers), error }),
-      });
+      payload = await retryInFreshTransactions(
+        this.d.retry,
+        `decoding ${headers.messageType}`,
+        () => this.d.codec.decode(record.message.value!, type),
+        {
+          signal: this.d.signal,
+          onRetry: (error) =>
+            this.d.logger.warn('decoding failed, retrying', { ...fields(record, headers), error }),
+        },
+      );
     } catch (error) {
       if (!(error instanceof RetriesExhausted)) throw error;
       return this.deadLetter(record, headers, this.d.service, error.error, error.attempts);
@@ -86,7 +110,11 @@ export class RecordDispatcher {
     for (const consumer of consumers) await this.apply(record, message, consumer);
   }
 
-  private async apply(record: ConsumedRecord, message: IncomingMessage, consumer: RecordConsumer): Promise<void> {
+  private async apply(
+    record: ConsumedRecord,
+    message: IncomingMessage,
+    consumer: RecordConsumer,
+  ): Promise<void> {
     const h = message.headers;
     const stop = this.d.metrics.timeHandler(consumer.name);
     try {
@@ -115,13 +143,25 @@ export class RecordDispatcher {
       this.report(record, h, consumer, result);
     } catch (error) {
       if (!(error instanceof RetriesExhausted)) throw error;
-      await this.deadLetter(record, h, consumer.name, error.error, error.attempts, consumer.stuckTarget?.(message));
+      await this.deadLetter(
+        record,
+        h,
+        consumer.name,
+        error.error,
+        error.attempts,
+        consumer.stuckTarget?.(message),
+      );
     } finally {
       stop();
     }
   }
 
-  private report(record: ConsumedRecord, h: MessageHeaders, consumer: RecordConsumer, result: ApplyResult | 'duplicate'): void {
+  private report(
+    record: ConsumedRecord,
+    h: MessageHeaders,
+    consumer: RecordConsumer,
+    result: ApplyResult | 'duplicate',
+  ): void {
     const f = { ...fields(record, h), consumer: consumer.name };
     if (result === 'duplicate') {
       this.d.metrics.messageHandled(h.messageType, consumer.name, 'duplicate');
@@ -130,9 +170,11 @@ export class RecordDispatcher {
     }
     const g = { ...f, sagaType: result.sagaType, sagaId: result.sagaId, reason: result.reason };
     this.d.metrics.messageHandled(h.messageType, consumer.name, result.outcome);
-    if (result.sagaType && result.transitions) this.d.metrics.transitions(result.sagaType, result.transitions);
+    if (result.sagaType && result.transitions)
+      this.d.metrics.transitions(result.sagaType, result.transitions);
     if (result.outcome === 'ignored') this.d.logger.info('message ignored by the saga', g);
-    else if (result.outcome === 'discarded') this.d.logger.warn('message discarded: no saga instance correlates', g);
+    else if (result.outcome === 'discarded')
+      this.d.logger.warn('message discarded: no saga instance correlates', g);
     else this.d.logger.debug('message applied', { ...g, transitions: result.transitions });
   }
 
@@ -166,16 +208,29 @@ export class RecordDispatcher {
       } catch (publishError) {
         if (this.d.signal.aborted) throw new RetryAborted();
         this.d.logger.warn('dead-lettering failed, retrying', { ...fields(record, h), error: publishError });
-        await sleep(backoff(this.d.retry, failures), undefined, { signal: this.d.signal }).catch(() => undefined);
+        await sleep(backoff(this.d.retry, failures), undefined, { signal: this.d.signal }).catch(
+          () => undefined,
+        );
       }
     }
     if (!stuck) return;
     try {
-      const id = await inTransaction(this.d.pool, (client) => markStuck(client, stuck, error.code, error.message));
-      if (id) this.d.logger.error('saga instance is stuck', { ...fields(record, h), sagaId: id, sagaType: stuck.type, errorCode: error.code });
+      const id = await inTransaction(this.d.pool, (client) =>
+        markStuck(client, stuck, error.code, error.message),
+      );
+      if (id)
+        this.d.logger.error('saga instance is stuck', {
+          ...fields(record, h),
+          sagaId: id,
+          sagaType: stuck.type,
+          errorCode: error.code,
+        });
     } catch (markError) {
       // the dead letter carries the error; the marker is a convenience for operators
-      this.d.logger.warn('could not mark the saga instance stuck', { ...fields(record, h), error: toSagaflowError(markError, 'markStuck') });
+      this.d.logger.warn('could not mark the saga instance stuck', {
+        ...fields(record, h),
+        error: toSagaflowError(markError, 'markStuck'),
+      });
     }
   }
 }

@@ -97,7 +97,8 @@ export class SagaConsumer implements RecordConsumer {
 
   private correlationKey(message: IncomingMessage): string {
     const engine = this.registry.correlating(this.sagaType, message.type);
-    if (!engine) throw new SagaflowError('UNKNOWN_MESSAGE_TYPE', `${this.origin} has no handler for ${message.type}`);
+    if (!engine)
+      throw new SagaflowError('UNKNOWN_MESSAGE_TYPE', `${this.origin} has no handler for ${message.type}`);
     return engine.correlationKey(message);
   }
 }

@@ -33,7 +33,9 @@ export class SagaRegistry {
       const id = `${definition.type}@${definition.version}`;
       const taken = classes.get(id);
       if (taken) {
-        throw new DefinitionError(`Sagas ${taken} and ${cls.name} both declare ${definition.type} version ${definition.version}`);
+        throw new DefinitionError(
+          `Sagas ${taken} and ${cls.name} both declare ${definition.type} version ${definition.version}`,
+        );
       }
       classes.set(id, cls.name);
       const engine = new SagaEngine(definition, saga);

@@ -83,7 +83,11 @@ export class SagaflowRuntime {
     this.logger = c.logger ?? sagaflowJsonLogger({ level: c.logLevel, service: c.service });
     this.metrics = new SagaflowMetrics();
     this.catalog = new MessageCatalog([...c.catalog.all(), SagaTransition, DefinitionPublished]);
-    this.pool = new Pool({ connectionString: c.databaseUrl, max: c.database.poolSize, application_name: c.service });
+    this.pool = new Pool({
+      connectionString: c.databaseUrl,
+      max: c.database.poolSize,
+      application_name: c.service,
+    });
     this.pool.on('error', (error) => this.logger.warn('idle database connection failed', { error }));
     this.writer = new OutboxWriter({ source: c.service, catalog: this.catalog });
     this.transactions = new SagaflowTransactions(this.pool, this.writer);
@@ -105,7 +109,8 @@ export class SagaflowRuntime {
           clientId: `${c.kafka.clientId}-relay`,
           logger: this.logger,
           metricsRegistry: this.metrics.registry,
-          createTopics: c.topics.numPartitions === undefined ? true : { numPartitions: c.topics.numPartitions },
+          createTopics:
+            c.topics.numPartitions === undefined ? true : { numPartitions: c.topics.numPartitions },
           ...(c.relay.retentionMs === undefined ? {} : { retentionMs: c.relay.retentionMs }),
         })
       : undefined;
@@ -117,7 +122,8 @@ export class SagaflowRuntime {
    * @throws DefinitionError naming the class and method of a misdeclared saga or handler (before connecting).
    */
   async start(registrations: SagaflowRegistrations = {}): Promise<void> {
-    if (this.state !== 'new') throw new Error(`SagaflowRuntime of ${this.config.service} was already started`);
+    if (this.state !== 'new')
+      throw new Error(`SagaflowRuntime of ${this.config.service} was already started`);
     this.state = 'starting';
     const c = this.config;
     const registry = new SagaRegistry(registrations.sagas ?? [], this.catalog, c.onMissingInstance);
@@ -125,12 +131,15 @@ export class SagaflowRuntime {
     validateHandlers(handlers, this.catalog);
 
     const consumers = new Map<string, RecordConsumer[]>();
-    const add = (type: string, consumer: RecordConsumer) => consumers.set(type, [...(consumers.get(type) ?? []), consumer]);
+    const add = (type: string, consumer: RecordConsumer) =>
+      consumers.set(type, [...(consumers.get(type) ?? []), consumer]);
     for (const sagaType of new Set(registry.definitions().map((d) => d.type))) {
       const consumer = new SagaConsumer(c.service, sagaType, registry, this.writer);
-      for (const type of registry.handledMessageTypes()) if (registry.typesHandling(type).includes(sagaType)) add(type, consumer);
+      for (const type of registry.handledMessageTypes())
+        if (registry.typesHandling(type).includes(sagaType)) add(type, consumer);
     }
-    for (const h of handlers) add(h.messageType.name, new HandlerConsumer(c.service, h, this.writer, c.consumer.retry));
+    for (const h of handlers)
+      add(h.messageType.name, new HandlerConsumer(c.service, h, this.writer, c.consumer.retry));
     const topics = [...new Set([...consumers.keys()].map((name) => this.catalog.get(name).topic))].sort();
 
     await runMigrations(this.pool, [outboxMigrations, sagaMigrations]);
@@ -202,7 +211,9 @@ export class SagaflowRuntime {
     this.state = 'stopped';
     this.abort.abort();
     await this.scheduler?.stop();
-    await this.consumer?.disconnect().catch((error: unknown) => this.logger.warn('consumer disconnect failed', { error }));
+    await this.consumer
+      ?.disconnect()
+      .catch((error: unknown) => this.logger.warn('consumer disconnect failed', { error }));
     await this.deadLetters?.close().catch(() => undefined);
     await this.relay?.stop();
     await this.pool.end();
@@ -211,7 +222,11 @@ export class SagaflowRuntime {
 
   /** Probes the database, the broker and the registry. */
   health(): Promise<SagaflowHealthReport> {
-    return checkHealth(this.pool, this.kafka, this.config.codec.kind === 'avro' ? this.config.codec.registryUrl : undefined);
+    return checkHealth(
+      this.pool,
+      this.kafka,
+      this.config.codec.kind === 'avro' ? this.config.codec.registryUrl : undefined,
+    );
   }
 
   /** Whether the embedded relay is this database's publishing leader right now (false when disabled). */

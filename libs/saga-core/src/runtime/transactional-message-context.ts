@@ -1,4 +1,9 @@
-import { SagaflowError, type MessageHeaders, type MessageType, type OutboxWriter } from '@sagaflow/outbox-relay';
+import {
+  SagaflowError,
+  type MessageHeaders,
+  type MessageType,
+  type OutboxWriter,
+} from '@sagaflow/outbox-relay';
 import type { PoolClient } from 'pg';
 import type { MessageContext } from '../participant/message-context';
 import type { MessageHandlerRegistration } from './message-handler';

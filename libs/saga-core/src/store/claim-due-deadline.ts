@@ -20,5 +20,7 @@ export async function claimDueDeadline(client: ClientBase, now: Date): Promise<C
     [now],
   );
   const row = result.rows[0];
-  return row ? { sagaId: row.saga_id, sagaType: row.saga_type, name: row.name, dueAt: row.due_at } : undefined;
+  return row
+    ? { sagaId: row.saga_id, sagaType: row.saga_type, name: row.name, dueAt: row.due_at }
+    : undefined;
 }

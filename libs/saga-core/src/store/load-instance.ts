@@ -17,7 +17,10 @@ export async function loadInstance<S>(
 }
 
 /** The instance with this id, or undefined. */
-export async function loadInstanceById<S>(client: ClientBase, id: string): Promise<SagaInstance<S> | undefined> {
+export async function loadInstanceById<S>(
+  client: ClientBase,
+  id: string,
+): Promise<SagaInstance<S> | undefined> {
   const result = await client.query<InstanceRow>(
     /* sql */ `select ${instanceColumns} from sagaflow.saga_instance where id = $1`,
     [id],

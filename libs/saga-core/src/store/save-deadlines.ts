@@ -10,10 +10,10 @@ export async function saveDeadlines(
   cancel: readonly string[],
 ): Promise<void> {
   if (cancel.length > 0) {
-    await client.query(/* sql */ `delete from sagaflow.saga_deadline where saga_id = $1 and name = any($2::text[])`, [
-      sagaId,
-      cancel,
-    ]);
+    await client.query(
+      /* sql */ `delete from sagaflow.saga_deadline where saga_id = $1 and name = any($2::text[])`,
+      [sagaId, cancel],
+    );
   }
   if (schedule.length > 0) {
     await client.query(

@@ -20,7 +20,11 @@ const updateSql = /* sql */ `
  * @throws ConcurrencyConflictError (retriable) when another transaction saved the instance first, or created
  * an instance for the same (type, correlation key) first: the message is retried in a fresh transaction.
  */
-export async function saveInstance(client: ClientBase, instance: SagaInstance, created: boolean): Promise<void> {
+export async function saveInstance(
+  client: ClientBase,
+  instance: SagaInstance,
+  created: boolean,
+): Promise<void> {
   const i = instance;
   if (created) {
     try {

@@ -20,7 +20,11 @@ export interface OrderReply {
 
 const str = (name: string) => ({ name, type: 'string' });
 const commandFields = [str('orderId'), { name: 'amount', type: 'int' }, str('scenario')];
-const replyFields = [str('orderId'), { name: 'amount', type: 'int' }, { name: 'reason', type: ['null', 'string'], default: null }];
+const replyFields = [
+  str('orderId'),
+  { name: 'amount', type: 'int' },
+  { name: 'reason', type: ['null', 'string'], default: null },
+];
 
 /**
  * The sample's message types on topics under `prefix`, so suites sharing a broker never see each other's

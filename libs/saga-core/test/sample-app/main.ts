@@ -6,7 +6,9 @@ import { startOrderService, type SampleEnv } from './services';
 
 async function main(): Promise<void> {
   const env = JSON.parse(process.env.SAMPLE_ENV ?? '') as SampleEnv;
-  const runtime = await startOrderService(env, { logger: sagaflowJsonLogger({ level: 'warn', service: `${env.id}-orders` }) });
+  const runtime = await startOrderService(env, {
+    logger: sagaflowJsonLogger({ level: 'warn', service: `${env.id}-orders` }),
+  });
   process.stdout.write(JSON.stringify({ msg: 'sample order service ready', pid: process.pid }) + '\n');
   const stop = () => {
     runtime.stop().then(

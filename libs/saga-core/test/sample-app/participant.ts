@@ -20,7 +20,8 @@ export function createParticipant(c: Contracts) {
     @CommandHandler(c.ReserveStock, { emits: [c.StockReserved, c.StockReservationFailed] })
     async reserve(cmd: OrderCommand, ctx: MessageContext): Promise<void> {
       if (cmd.scenario === 'slow') await sleep(100);
-      if (cmd.scenario === 'fail-reserve') return void (await ctx.emit(c.StockReservationFailed, reply(cmd, 'out of stock')));
+      if (cmd.scenario === 'fail-reserve')
+        return void (await ctx.emit(c.StockReservationFailed, reply(cmd, 'out of stock')));
       await effect(ctx, cmd, 'reserve');
       await ctx.emit(c.StockReserved, reply(cmd));
     }
@@ -34,18 +35,21 @@ export function createParticipant(c: Contracts) {
     @CommandHandler(c.ChargePayment, { emits: [c.PaymentCharged, c.PaymentFailed] })
     async charge(cmd: OrderCommand, ctx: MessageContext): Promise<void> {
       if (cmd.scenario === 'slow') await sleep(100);
-      if (cmd.scenario === 'fail-charge') return void (await ctx.emit(c.PaymentFailed, reply(cmd, 'card declined')));
+      if (cmd.scenario === 'fail-charge')
+        return void (await ctx.emit(c.PaymentFailed, reply(cmd, 'card declined')));
       if (cmd.scenario === 'silent-charge') return;
       if (cmd.scenario === 'late-charge') {
-        await ctx.client.query('insert into sample_pending (order_id, correlation_id, amount) values ($1, $2, $3) on conflict do nothing', [
-          cmd.orderId,
-          ctx.headers.correlationId,
-          cmd.amount,
-        ]);
+        await ctx.client.query(
+          'insert into sample_pending (order_id, correlation_id, amount) values ($1, $2, $3) on conflict do nothing',
+          [cmd.orderId, ctx.headers.correlationId, cmd.amount],
+        );
         return;
       }
       await effect(ctx, cmd, 'charge');
-      await ctx.emit(c.PaymentCharged, { ...reply(cmd), amount: cmd.scenario === 'poison-saga' ? -1 : cmd.amount });
+      await ctx.emit(c.PaymentCharged, {
+        ...reply(cmd),
+        amount: cmd.scenario === 'poison-saga' ? -1 : cmd.amount,
+      });
     }
 
     @CommandHandler(c.RefundPayment, { emits: [c.PaymentRefunded] })
@@ -57,7 +61,8 @@ export function createParticipant(c: Contracts) {
     @CommandHandler(c.ScheduleShipment, { emits: [c.ShipmentScheduled, c.ShipmentFailed] })
     async ship(cmd: OrderCommand, ctx: MessageContext): Promise<void> {
       if (cmd.scenario === 'slow') await sleep(100);
-      if (cmd.scenario === 'fail-ship') return void (await ctx.emit(c.ShipmentFailed, reply(cmd, 'no carrier')));
+      if (cmd.scenario === 'fail-ship')
+        return void (await ctx.emit(c.ShipmentFailed, reply(cmd, 'no carrier')));
       await effect(ctx, cmd, 'ship');
       await ctx.emit(c.ShipmentScheduled, reply(cmd));
     }
@@ -66,7 +71,11 @@ export function createParticipant(c: Contracts) {
 }
 
 /** Sends the charge reply a `late-charge` order is waiting for, as the participant would, late. */
-export async function answerLateCharge(c: Contracts, tx: SagaflowTransactions, orderId: string): Promise<void> {
+export async function answerLateCharge(
+  c: Contracts,
+  tx: SagaflowTransactions,
+  orderId: string,
+): Promise<void> {
   await tx.run(async (t) => {
     const { rows } = await t.client.query<{ correlation_id: string; amount: number }>(
       'delete from sample_pending where order_id = $1 returning correlation_id, amount',
@@ -74,14 +83,24 @@ export async function answerLateCharge(c: Contracts, tx: SagaflowTransactions, o
     );
     const row = rows[0];
     if (!row) throw new Error(`no pending charge for ${orderId}`);
-    await t.client.query(`insert into sample_effect (order_id, action, correlation_id) values ($1, 'charge', $2)`, [orderId, row.correlation_id]);
-    await t.emit(c.PaymentCharged, { orderId, amount: row.amount, reason: null }, { correlationId: row.correlation_id });
+    await t.client.query(
+      `insert into sample_effect (order_id, action, correlation_id) values ($1, 'charge', $2)`,
+      [orderId, row.correlation_id],
+    );
+    await t.emit(
+      c.PaymentCharged,
+      { orderId, amount: row.amount, reason: null },
+      { correlationId: row.correlation_id },
+    );
   });
 }
 
 /** The participant's effects for one order, in the order applied. */
 export async function effectsOf(pool: Pool, orderId: string): Promise<string[]> {
-  const { rows } = await pool.query<{ action: string }>('select action from sample_effect where order_id = $1 order by seq', [orderId]);
+  const { rows } = await pool.query<{ action: string }>(
+    'select action from sample_effect where order_id = $1 order by seq',
+    [orderId],
+  );
   return rows.map((r) => r.action);
 }
 

@@ -17,7 +17,9 @@ export interface SampleEnv {
 }
 
 /** A logger keeping lines in memory (printed by a failing test), plus errors on stderr when asked. */
-export function memoryLogger(lines: Array<Record<string, unknown>> = []): SagaflowLogger & { lines: typeof lines } {
+export function memoryLogger(
+  lines: Array<Record<string, unknown>> = [],
+): SagaflowLogger & { lines: typeof lines } {
   const log = (level: string) => (msg: string, fields?: Record<string, unknown>) => {
     lines.push({ level, msg, ...fields });
     if (lines.length > 5000) lines.splice(0, 1000);
@@ -37,7 +39,12 @@ export function orderService(
     kafka: { brokers: env.brokers },
     codec: { kind: 'avro', registryUrl: env.registryUrl },
     catalog: c.all,
-    consumer: { concurrency: options.concurrency ?? 16, retry: { attempts: 3, initialBackoff: '50ms', maxBackoff: '200ms' }, sessionTimeout: '10s', heartbeatInterval: '1s' },
+    consumer: {
+      concurrency: options.concurrency ?? 16,
+      retry: { attempts: 3, initialBackoff: '50ms', maxBackoff: '200ms' },
+      sessionTimeout: '10s',
+      heartbeatInterval: '1s',
+    },
     deadlines: { pollInterval: '200ms' },
     relay: { retention: '1h' },
     logger: options.logger ?? memoryLogger(),
@@ -47,7 +54,10 @@ export function orderService(
 }
 
 /** Starts the order service and returns its runtime. */
-export async function startOrderService(env: SampleEnv, options: Parameters<typeof orderService>[1] = {}): Promise<SagaflowRuntime> {
+export async function startOrderService(
+  env: SampleEnv,
+  options: Parameters<typeof orderService>[1] = {},
+): Promise<SagaflowRuntime> {
   const { runtime, saga } = orderService(env, options);
   await runtime.start({ sagas: [saga] });
   return runtime;
@@ -68,7 +78,11 @@ export async function startParticipantService(
     kafka: { brokers: env.brokers },
     codec: { kind: 'avro', registryUrl: env.registryUrl },
     catalog: c.all,
-    consumer: { retry: { attempts: 3, initialBackoff: '50ms', maxBackoff: '200ms' }, sessionTimeout: '10s', heartbeatInterval: '1s' },
+    consumer: {
+      retry: { attempts: 3, initialBackoff: '50ms', maxBackoff: '200ms' },
+      sessionTimeout: '10s',
+      heartbeatInterval: '1s',
+    },
     relay: { retention: '1h' },
     logger: options.logger ?? memoryLogger(),
   });

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createDatabase, dropDatabase, uniqueDatabaseName, uniqueTopicName, waitFor, type StackEndpoints } from '@sagaflow/stack';
+import {
+  createDatabase,
+  dropDatabase,
+  uniqueDatabaseName,
+  uniqueTopicName,
+  waitFor,
+  type StackEndpoints,
+} from '@sagaflow/stack';
 import { ensureTopics } from '@sagaflow/outbox-relay';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
@@ -21,7 +28,11 @@ export interface SampleSuite {
  * Creates the suite's databases and topics (`partitions` each, so tests of one consumer group with
  * several members have partitions to share).
  */
-export async function createSampleSuite(stack: StackEndpoints, name: string, partitions = 1): Promise<SampleSuite> {
+export async function createSampleSuite(
+  stack: StackEndpoints,
+  name: string,
+  partitions = 1,
+): Promise<SampleSuite> {
   const orderName = uniqueDatabaseName(`${name}_orders`);
   const participantName = uniqueDatabaseName(`${name}_participant`);
   const orderDbUrl = await createDatabase(stack.databaseUrl, orderName);
@@ -36,9 +47,16 @@ export async function createSampleSuite(stack: StackEndpoints, name: string, par
     participantDbUrl,
   };
   const contracts = createContracts(prefix);
-  const kafka = new Kafka({ clientId: `${env.id}-test`, brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: `${env.id}-test`,
+    brokers: stack.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
   const topics = [...new Set(contracts.all.map((t) => t.topic))];
-  await ensureTopics(kafka, topics.map((topic) => ({ topic, numPartitions: partitions })));
+  await ensureTopics(
+    kafka,
+    topics.map((topic) => ({ topic, numPartitions: partitions })),
+  );
   const orderDb = new Pool({ connectionString: orderDbUrl, max: 2 });
   const participantDb = new Pool({ connectionString: participantDbUrl, max: 2 });
   return {
@@ -53,7 +71,9 @@ export async function createSampleSuite(stack: StackEndpoints, name: string, par
       const admin = kafka.admin();
       await admin.connect();
       const existing = await admin.listTopics();
-      await admin.deleteTopics({ topics: existing.filter((t) => t.startsWith(prefix)) }).catch(() => undefined);
+      await admin
+        .deleteTopics({ topics: existing.filter((t) => t.startsWith(prefix)) })
+        .catch(() => undefined);
       await admin.disconnect();
       await dropDatabase(stack.databaseUrl, orderName);
       await dropDatabase(stack.databaseUrl, participantName);
@@ -95,7 +115,12 @@ export async function instanceOf(suite: SampleSuite, orderId: string): Promise<S
 }
 
 /** Waits until the order's saga reached `status`; returns the instance. */
-export function waitForStatus(suite: SampleSuite, orderId: string, status: string, timeoutMs = 60_000): Promise<StoredInstance> {
+export function waitForStatus(
+  suite: SampleSuite,
+  orderId: string,
+  status: string,
+  timeoutMs = 60_000,
+): Promise<StoredInstance> {
   return waitFor(
     async () => {
       const i = await instanceOf(suite, orderId);
@@ -120,11 +145,16 @@ export async function transitionsOf(suite: SampleSuite, sagaId: string): Promise
 }
 
 /** Reads the value of one series of a prom-client registry's text output. */
-export async function metricValue(registryText: string, name: string, labels: Record<string, string>): Promise<number> {
+export async function metricValue(
+  registryText: string,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
   let total = 0;
   for (const line of registryText.split('\n')) {
     if (!line.startsWith(name + '{')) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) total += Number(line.split(' ').at(-1));
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      total += Number(line.split(' ').at(-1));
   }
   return total;
 }
