@@ -56,7 +56,14 @@ async function handle(
     res.setHeader('allow', 'GET, HEAD');
     return sendError(res, 405, 'the monitor is read-only: only GET');
   }
-  if (path === '/health') return sendJson(res, 200, { status: 'ok' });
+  if (path === '/health') {
+    // healthy = the projection's database answers; Kafka trouble shows as lag, not as a restart loop
+    const db = await deps.pool.query('select 1').then(
+      () => true,
+      () => false,
+    );
+    return sendJson(res, db ? 200 : 503, { status: db ? 'ok' : 'database unreachable' });
+  }
   const isData = path.startsWith('/api/') || path === '/metrics';
   if (!isData) return serveStatic(deps.uiDir, path, res);
   if (!isAuthorized(req, url, deps.token)) {
