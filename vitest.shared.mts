@@ -12,6 +12,7 @@ export const sourceAliases = {
   '@sagaflow/saga-core/testing': resolve(root, 'libs/saga-core/src/testing/index.ts'),
   '@sagaflow/saga-core': resolve(root, 'libs/saga-core/src/index.ts'),
   '@sagaflow/contracts': resolve(root, 'libs/contracts/src/index.ts'),
+  '@sagaflow/service-kit': resolve(root, 'libs/service-kit/src/index.ts'),
 };
 
 /**

@@ -2,10 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { inventoryCatalog } from '@sagaflow/contracts';
 import { SagaflowModule } from '@sagaflow/saga-core';
 import { serviceName, type InventoryConfig } from './config';
-import { APP_LOGGER } from './platform/app-logger';
-import { DatabaseModule } from './platform/database.module';
-import type { JsonLogger } from './platform/json-logger';
-import { PlatformModule } from './platform/platform.module';
+import { APP_LOGGER, DatabaseModule, type JsonLogger, PlatformModule } from '@sagaflow/service-kit';
 import { inventoryMigrations, inventorySchema } from './stock/inventory-migrations';
 import { StockModule } from './stock/stock.module';
 

@@ -2,7 +2,7 @@ import { createDatabase, dropDatabase, uniqueDatabaseName } from '@sagaflow/stac
 import { Pool, type PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import './support/provided-context';
-import { runServiceMigrations } from '../src/platform/run-migrations';
+import { runServiceMigrations } from '@sagaflow/service-kit';
 import { inventoryMigrations, inventorySchema } from '../src/stock/inventory-migrations';
 import { releaseStock } from '../src/stock/release-stock';
 import { reserveStock } from '../src/stock/reserve-stock';

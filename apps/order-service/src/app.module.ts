@@ -5,10 +5,7 @@ import { serviceName, type OrderConfig } from './config';
 import { defineOrderFulfilment } from './fulfilment/order-fulfilment.saga';
 import { orderMigrations, orderSchema } from './orders/order-migrations';
 import { OrdersModule } from './orders/orders.module';
-import { APP_LOGGER } from './platform/app-logger';
-import { DatabaseModule } from './platform/database.module';
-import type { JsonLogger } from './platform/json-logger';
-import { PlatformModule } from './platform/platform.module';
+import { APP_LOGGER, DatabaseModule, type JsonLogger, PlatformModule } from '@sagaflow/service-kit';
 
 /** order-service: its database, Sagaflow (outbox, relay, consumer, the OrderFulfilment saga), health/metrics, and orders. */
 @Module({})

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { codecFrom, commonEnv, durationEnv, parseEnv } from './platform/env-config';
+import { codecFrom, commonEnv, durationEnv, parseEnv } from '@sagaflow/service-kit';
 
 /** The service name: the `source` header of what it writes and its Kafka consumer group. */
 export const serviceName = 'order-service';

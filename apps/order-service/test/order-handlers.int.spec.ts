@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { orderFulfilmentType } from '../src/fulfilment/order-fulfilment.saga';
 import { OrderMessageHandlers } from '../src/orders/order-message.handlers';
 import { findOrder, insertOrder } from '../src/orders/order-store';
-import { JsonLogger } from '../src/platform/json-logger';
+import { JsonLogger } from '@sagaflow/service-kit';
 import { createOrderTestDb, inTx, type Emitted } from './support/order-test-db';
 import './support/provided-context';
 

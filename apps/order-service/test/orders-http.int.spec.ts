@@ -7,7 +7,7 @@ import { SagaflowTransactions, type TransactionScope } from '@sagaflow/saga-core
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orderMigrations, orderSchema } from '../src/orders/order-migrations';
 import { OrdersController } from '../src/orders/orders.controller';
-import { DatabaseModule } from '../src/platform/database.module';
+import { DatabaseModule } from '@sagaflow/service-kit';
 import { createOrderTestDb, inTx, type Emitted } from './support/order-test-db';
 import './support/provided-context';
 

@@ -2,10 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { paymentCatalog } from '@sagaflow/contracts';
 import { SagaflowModule } from '@sagaflow/saga-core';
 import { serviceName, type PaymentConfig } from './config';
-import { APP_LOGGER } from './platform/app-logger';
-import { DatabaseModule } from './platform/database.module';
-import type { JsonLogger } from './platform/json-logger';
-import { PlatformModule } from './platform/platform.module';
+import { APP_LOGGER, DatabaseModule, type JsonLogger, PlatformModule } from '@sagaflow/service-kit';
 import { paymentMigrations, paymentSchema } from './accounts/payment-migrations';
 import { AccountsModule } from './accounts/accounts.module';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { codecFrom, commonEnv, parseEnv } from './platform/env-config';
+import { codecFrom, commonEnv, parseEnv } from '@sagaflow/service-kit';
 
 /** The service name: the `source` header of what it writes and its Kafka consumer group. */
 export const serviceName = 'payment-service';

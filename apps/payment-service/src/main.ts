@@ -1,6 +1,6 @@
 import { AppModule } from './app.module';
 import { loadPaymentConfig, serviceName } from './config';
-import { bootstrapService } from './platform/bootstrap';
+import { bootstrapService } from '@sagaflow/service-kit';
 
 void bootstrapService(
   serviceName,

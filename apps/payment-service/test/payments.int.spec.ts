@@ -6,7 +6,7 @@ import { chargePayment } from '../src/accounts/charge-payment';
 import { paymentMigrations, paymentSchema } from '../src/accounts/payment-migrations';
 import { refundCancelledOrder } from '../src/accounts/refund-cancelled-order';
 import { refundPayment } from '../src/accounts/refund-payment';
-import { runServiceMigrations } from '../src/platform/run-migrations';
+import { runServiceMigrations } from '@sagaflow/service-kit';
 
 // The participant's rules on real PostgreSQL: concurrent charges against one account are what the
 // account row lock is for, and only a real database shows it holds.

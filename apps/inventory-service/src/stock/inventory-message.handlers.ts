@@ -10,8 +10,7 @@ import {
   StockRestockRefused,
 } from '@sagaflow/contracts';
 import { CommandHandler, OnEvent, type MessageContext } from '@sagaflow/saga-core';
-import { APP_LOGGER } from '../platform/app-logger';
-import { JsonLogger, type StructuredLogger } from '../platform/json-logger';
+import { APP_LOGGER, JsonLogger, type StructuredLogger } from '@sagaflow/service-kit';
 import { releaseStock } from './release-stock';
 import { reserveStock } from './reserve-stock';
 import { restockCancelledOrder } from './restock-cancelled-order';

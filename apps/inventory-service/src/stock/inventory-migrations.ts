@@ -1,4 +1,4 @@
-import type { ServiceMigration } from '../platform/run-migrations';
+import type { ServiceMigration } from '@sagaflow/service-kit';
 
 /** The schema inventory-service owns. */
 export const inventorySchema = 'inventory';

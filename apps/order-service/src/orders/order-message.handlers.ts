@@ -9,8 +9,7 @@ import {
 } from '@sagaflow/saga-core';
 import { orderFulfilmentType } from '../fulfilment/order-fulfilment.saga';
 import { rejectionReason } from '../fulfilment/rejection-reason';
-import { APP_LOGGER } from '../platform/app-logger';
-import { JsonLogger, type StructuredLogger } from '../platform/json-logger';
+import { APP_LOGGER, JsonLogger, type StructuredLogger } from '@sagaflow/service-kit';
 import { lockOrder, recordSagaId, setOrderStatus } from './order-store';
 
 /**

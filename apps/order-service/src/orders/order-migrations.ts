@@ -1,4 +1,4 @@
-import type { ServiceMigration } from '../platform/run-migrations';
+import type { ServiceMigration } from '@sagaflow/service-kit';
 
 /** The schema order-service owns (`order` is a reserved word in SQL). */
 export const orderSchema = 'orders';

@@ -1,7 +1,7 @@
 import { createDatabase, dropDatabase, uniqueDatabaseName, type StackEndpoints } from '@sagaflow/stack';
 import { Pool, type PoolClient } from 'pg';
 import { orderMigrations, orderSchema } from '../../src/orders/order-migrations';
-import { runServiceMigrations } from '../../src/platform/run-migrations';
+import { runServiceMigrations } from '@sagaflow/service-kit';
 
 /** A database of its own with order-service's tables, for one suite. */
 export async function createOrderTestDb(

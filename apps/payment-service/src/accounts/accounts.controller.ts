@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Inject, NotFoundException, Param, Put } from '@nestjs/common';
 import { Pool } from 'pg';
 import { z } from 'zod';
-import { PG_POOL } from '../platform/database.module';
-import { ZodValidationPipe } from '../platform/zod-validation.pipe';
+import { PG_POOL, ZodValidationPipe } from '@sagaflow/service-kit';
 
 /** A customer id as a path parameter. */
 export const customerIdParam = z

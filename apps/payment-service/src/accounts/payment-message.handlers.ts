@@ -10,8 +10,7 @@ import {
   RefundPayment,
 } from '@sagaflow/contracts';
 import { CommandHandler, OnEvent, type MessageContext } from '@sagaflow/saga-core';
-import { APP_LOGGER } from '../platform/app-logger';
-import { JsonLogger, type StructuredLogger } from '../platform/json-logger';
+import { APP_LOGGER, JsonLogger, type StructuredLogger } from '@sagaflow/service-kit';
 import { chargePayment } from './charge-payment';
 import { refundCancelledOrder } from './refund-cancelled-order';
 import { refundPayment } from './refund-payment';

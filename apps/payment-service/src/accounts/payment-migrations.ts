@@ -1,4 +1,4 @@
-import type { ServiceMigration } from '../platform/run-migrations';
+import type { ServiceMigration } from '@sagaflow/service-kit';
 
 /** The schema payment-service owns. */
 export const paymentSchema = 'payment';

@@ -1,8 +1,9 @@
+/* eslint-disable @typescript-eslint/consistent-type-imports -- Nest resolves constructor parameters by their emitted type metadata, so these imports must stay value imports (the root config exempts apps/**, not this lib). */
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { SagaflowHealth } from '@sagaflow/saga-core';
 import type { Response } from 'express';
 import { Pool } from 'pg';
-import { PG_POOL } from './database.module';
+import { PG_POOL } from '../database/database.module';
 
 /**
  * `GET /health`: ready (200) only when the service's database, Kafka and the schema registry all

@@ -1,9 +1,10 @@
+/* eslint-disable @typescript-eslint/consistent-type-imports -- Nest resolves constructor parameters by their emitted type metadata, so these imports must stay value imports (the root config exempts apps/**, not this lib). */
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppMetrics } from './app-metrics';
-import { APP_LOGGER } from './app-logger';
-import { correlationHeader } from './correlation';
-import { JsonLogger, type StructuredLogger } from './json-logger';
+import { APP_LOGGER } from '../logging/app-logger';
+import { correlationHeader } from '../logging/correlation';
+import { JsonLogger, type StructuredLogger } from '../logging/json-logger';
 
 /**
  * Times every HTTP request by method, route pattern (never the raw URL: ids would explode cardinality)

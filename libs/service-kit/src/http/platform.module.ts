@@ -1,6 +1,6 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { AppMetrics } from './app-metrics';
-import { CorrelationMiddleware } from './correlation';
+import { CorrelationMiddleware } from '../logging/correlation';
 import { HealthController } from './health.controller';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';

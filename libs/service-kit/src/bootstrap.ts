@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { JsonLogger, type LogLevel } from './json-logger';
+import { JsonLogger, type LogLevel } from './logging/json-logger';
 
 /** The settings every service's bootstrap needs from its config. */
 export interface BootstrapConfig {

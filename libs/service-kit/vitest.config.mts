@@ -1,0 +1,3 @@
+import { sagaflowProject } from '../../vitest.shared.mjs';
+
+export default sagaflowProject('service-kit');
