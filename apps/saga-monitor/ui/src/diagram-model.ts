@@ -59,11 +59,8 @@ export function diagramSteps(detail: SagaDetail): DiagramStep[] {
     else if (s.name === failedComp) back = 'failed';
     else if (compensating && s.name === nextBack) back = 'compensating';
     else if (!done && back !== 'none') back = 'pending';
-    const here =
-      forward === 'active' ||
-      back === 'compensating' ||
-      back === 'failed' ||
-      (forward === 'failed' && !compensating && saga.status !== 'COMPENSATED');
+    // one marker: the reply it waits for, the compensation in progress, or the one that could not be applied
+    const here = forward === 'active' || back === 'compensating' || back === 'failed';
     return { name: s.name, command: s.command, compensation: s.compensation, forward, back, here };
   });
 }
