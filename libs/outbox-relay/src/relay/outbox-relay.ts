@@ -19,7 +19,7 @@ import { publishBatch } from './publish-batch';
 import { parseRelayConfig, type OutboxRelayConfig, type ResolvedRelayConfig } from './relay-config';
 import { RelayEvents } from './relay-events';
 import { RelayMetrics } from './relay-metrics';
-import { retrySetAside, setAsideRow } from './set-aside';
+import { readSetAsideKeys, retrySetAside, setAsideRow, type SetAsideKey } from './set-aside';
 import { WakeSignal } from './wake-signal';
 
 /**
@@ -189,8 +189,10 @@ export class OutboxRelay {
       mark = undefined;
       marking = [];
     };
+    // known to the leader (it sets rows aside itself); re-read when idle, as an operator may delete one
+    let setAside: SetAsideKey[] = await readSetAsideKeys(pool);
     this.wake.reset();
-    let claimed: OutboxRow[] = await claimNextBatch(pool, { limit });
+    let claimed: OutboxRow[] = await claimNextBatch(pool, { limit, setAside });
     try {
       while (this.running && lock.isHeld) {
         if (claimed.length === 0) {
@@ -199,15 +201,19 @@ export class OutboxRelay {
           if (!this.running || !lock.isHeld) break;
           if (mark?.settled) await settleMark();
           this.wake.reset();
-          claimed = await claimNextBatch(pool, { limit, inFlight: marking });
+          if (setAside.length > 0) setAside = await readSetAsideKeys(pool);
+          claimed = await claimNextBatch(pool, { limit, inFlight: marking, setAside });
           continue;
         }
         const batch = await encodeBatch(claimed, this.config.catalog, this.codec);
-        for (const { row, error } of batch.setAside) await this.setAside(row, error);
+        for (const { row, error } of batch.setAside) {
+          await this.setAside(row, error);
+          setAside = [...setAside, { topic: row.topic, key: row.key, id: row.id }];
+        }
         const sending = batch.messages.map((m) => m.row.id);
         // read ahead while this batch is sent and the previous one marked
         this.wake.reset();
-        const next = claimNextBatch(pool, { limit, inFlight: [...sending, ...marking] });
+        const next = claimNextBatch(pool, { limit, inFlight: [...sending, ...marking], setAside });
         next.catch(() => undefined);
         if (!lock.isHeld) break;
         const started = performance.now();

@@ -14,6 +14,22 @@ export interface SetAsideMessage {
   errorMessage: string;
 }
 
+/** The first set-aside row of a held-back key. */
+export interface SetAsideKey {
+  topic: string;
+  key: string;
+  id: string;
+}
+
+/** The held-back keys, each with its first set-aside row (reads a tiny partial index). */
+export async function readSetAsideKeys(db: Pool): Promise<SetAsideKey[]> {
+  const result = await db.query<SetAsideKey>(/* sql */ `select topic, message_key as key, min(id)::text as id
+       from sagaflow.outbox
+      where failed_at is not null and published_at is null
+      group by topic, message_key`);
+  return result.rows;
+}
+
 /** Marks a row as set aside: it and every later row of its key wait until it is retried or removed. */
 export async function setAsideRow(db: Pool, id: string, error: SagaflowError): Promise<void> {
   await db.query(
