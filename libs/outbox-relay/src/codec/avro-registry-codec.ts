@@ -21,13 +21,15 @@ export interface AvroRegistryCodecOptions {
 export class AvroRegistryCodec implements MessageCodec {
   readonly contentType = ContentType.avro;
   private readonly registry: SchemaRegistry;
+  private readonly registryUrl: string;
   private readonly ids = new Map<AnyMessageType, Promise<number>>();
   private readonly writers = new Map<number, Promise<Type>>();
   private readonly resolvers = new Map<string, ReturnType<Type['createResolver']>>();
 
   constructor(options: AvroRegistryCodecOptions) {
+    this.registryUrl = options.registryUrl.replace(/\/+$/, '');
     this.registry = new SchemaRegistry({
-      host: options.registryUrl.replace(/\/+$/, ''),
+      host: this.registryUrl,
       clientId: 'sagaflow',
       retry: { retries: options.retries ?? 2, maxRetryTimeInSecs: 2 },
     });
@@ -93,19 +95,36 @@ export class AvroRegistryCodec implements MessageCodec {
     let id = this.ids.get(type);
     if (!id) {
       const subject = AvroRegistryCodec.subjectOf(type);
-      id = this.registry
-        .register({ type: SchemaType.AVRO, schema: JSON.stringify(type.schema) }, { subject })
-        .then(
-          (r) => r.id,
-          (cause: unknown) => {
-            // forget the failure, so the next publish attempt asks the registry again
-            this.ids.delete(type);
-            throw registryError(cause, `registering ${type.name} under subject ${subject}`, { subject });
-          },
-        );
+      id = this.register(type, subject).then(
+        (r) => r.id,
+        (cause: unknown) => {
+          // forget the failure, so the next publish attempt asks the registry again
+          this.ids.delete(type);
+          throw registryError(cause, `registering ${type.name} under subject ${subject}`, { subject });
+        },
+      );
       this.ids.set(type, id);
     }
     return id;
+  }
+
+  private async register(type: AnyMessageType, subject: string): Promise<{ id: number }> {
+    const schema = { type: SchemaType.AVRO as const, schema: JSON.stringify(type.schema) };
+    try {
+      return await this.registry.register(schema, { subject });
+    } catch (error) {
+      // The client registers a new subject, then sets its compatibility: a process killed in between
+      // leaves a subject whose level differs, and the client refuses it from then on. Set the level
+      // DESIGN.md asks for and register again, rather than refuse that type forever.
+      if ((error as Error)?.name !== 'ConfluentSchemaRegistryCompatibilityError') throw error;
+      const response = await fetch(`${this.registryUrl}/config/${encodeURIComponent(subject)}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+        body: JSON.stringify({ compatibility: 'BACKWARD' }),
+      });
+      if (!response.ok) throw error;
+      return this.registry.register(schema, { subject });
+    }
   }
 
   private writerType(id: number, type: AnyMessageType): Promise<Type> {
