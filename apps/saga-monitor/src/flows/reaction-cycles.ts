@@ -1,0 +1,57 @@
+import type { DeclaredReaction } from './declared-reactions';
+import { findCycles } from './find-cycles';
+
+/** One hop of a cycle: `service` reacts to `event` (with `handlers`) and may emit `emits`. */
+export interface CycleHop {
+  event: string;
+  service: string;
+  handlers: string[];
+  emits: string;
+}
+
+/** A loop in the declared reactions: following it, the first event is emitted again. */
+export interface ReactionCycle {
+  hops: CycleHop[];
+  /** The chain in one line, e.g. `a.X → b-service (H.on) → b.Y → a-service (G.on) → a.X`. */
+  chain: string;
+  /** Services on the loop, in order. */
+  services: string[];
+}
+
+/**
+ * Cycles in the combined declared graph of every service's reactions: event type X leads to Y when a
+ * reaction consuming X declares it may emit Y. Saga handlers are left out: a saga sends each step once
+ * (its state records completed steps) and does not declare which handler sends what, so counting it would
+ * report every request/reply saga as a loop.
+ */
+export function reactionCycles(reactions: readonly DeclaredReaction[], maxCycles = 20): ReactionCycle[] {
+  const graph = new Map<string, string[]>();
+  const via = new Map<string, DeclaredReaction[]>();
+  for (const r of reactions) {
+    if (r.from !== 'reactions' || r.emits === null) continue;
+    for (const e of r.emits) {
+      graph.set(r.consumes, [...(graph.get(r.consumes) ?? []), e]);
+      const key = `${r.consumes}\u0000${e}`;
+      via.set(key, [...(via.get(key) ?? []), r]);
+    }
+  }
+  return findCycles(graph, maxCycles).map((types) => {
+    const hops = types.map((event, i): CycleHop => {
+      const emits = types[(i + 1) % types.length]!;
+      const rs = via.get(`${event}\u0000${emits}`)!;
+      return {
+        event,
+        service: [...new Set(rs.map((r) => r.service))].join(' / '),
+        handlers: rs.map((r) => r.handler),
+        emits,
+      };
+    });
+    return {
+      hops,
+      chain: [...hops.map((h) => `${h.event} → ${h.service} (${h.handlers.join(', ')})`), types[0]].join(
+        ' → ',
+      ),
+      services: hops.map((h) => h.service),
+    };
+  });
+}
