@@ -17,16 +17,35 @@
  *   }
  * }
  */
-export { Saga, StartSaga, SagaEventHandler, EndSaga, OnDeadline, SagaDiscovery } from './declaration/decorators';
+export {
+  Saga,
+  StartSaga,
+  SagaEventHandler,
+  EndSaga,
+  OnDeadline,
+  SagaDiscovery,
+} from './declaration/decorators';
 export type { StartSagaOptions, SagaEventHandlerOptions } from './declaration/decorators';
 export type { SagaOptions, RetryPolicyOptions } from './declaration/saga-options';
 export type { MissingInstancePolicy } from './declaration/saga-metadata';
 export { isSagaClass } from './declaration/saga-metadata';
 export { sagaSteps, SagaStepsBuilder } from './declaration/saga-steps';
-export type { SagaSteps, StepName, StepsState, StepOptions, CompensationOptions } from './declaration/saga-steps';
+export type {
+  SagaSteps,
+  StepName,
+  StepsState,
+  StepOptions,
+  CompensationOptions,
+} from './declaration/saga-steps';
 export { toMilliseconds, type Duration } from './declaration/duration';
 export { buildSagaDefinition, describeSaga, messageTypesOf } from './declaration/saga-definition';
-export type { SagaDefinition, SagaDefinitionDocument, StepDefinition, RetryPolicy, BuildSagaDefinitionOptions } from './declaration/saga-definition';
+export type {
+  SagaDefinition,
+  SagaDefinitionDocument,
+  StepDefinition,
+  RetryPolicy,
+  BuildSagaDefinitionOptions,
+} from './declaration/saga-definition';
 export { Decision, SagaContext, type DecisionOp } from './engine/decision';
 export { SagaEngine, type SagaEngineOptions } from './engine/saga-engine';
 export { terminalStatuses, DeadlineName } from './engine/saga-instance';
@@ -42,7 +61,11 @@ export type {
   MissingInstanceResult,
 } from './engine/saga-outcome';
 export { SagaTransition, lifecycleTopic, type SagaTransitionEvent } from './lifecycle/saga-lifecycle-message';
-export { DefinitionPublished, definitionsTopic, type DefinitionPublishedEvent } from './lifecycle/definition-message';
+export {
+  DefinitionPublished,
+  definitionsTopic,
+  type DefinitionPublishedEvent,
+} from './lifecycle/definition-message';
 
 // runtime and NestJS
 /** Configuration of a service (forRoot / SagaflowRuntime), validated once with zod; see {@link parseSagaflowConfig}. */
