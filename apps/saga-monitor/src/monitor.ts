@@ -122,6 +122,7 @@ export async function startMonitor(
       lag,
       topics: () => consumer.topics(),
       stuckAfterMs: config.stuckAfterMs,
+      flowStallMs: config.flowStallMs,
       statsWindowMs: config.statsWindowMs,
       token: config.token,
       uiDir: config.uiDir,

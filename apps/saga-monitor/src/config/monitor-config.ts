@@ -22,6 +22,8 @@ export interface MonitorConfig {
   readonly groupId: string;
   /** A non-terminal saga with no transition for this long is stuck. */
   readonly stuckAfterMs: number;
+  /** A choreographed flow whose declared reaction has not happened this long after its trigger is stalled. */
+  readonly flowStallMs: number;
   /** How often the topic list is re-read, so new `*.events`/`*.commands`/`*.dlt` topics get consumed. */
   readonly topicRefreshMs: number;
   /** Window over which /api/stats computes throughput. */
@@ -98,6 +100,9 @@ const envSchema = z.object({
   MONITOR_STUCK_AFTER_MS: positiveInt('MONITOR_STUCK_AFTER_MS', 5 * 60_000).refine((n) => n >= 1000, {
     message: 'MONITOR_STUCK_AFTER_MS must be at least 1000',
   }),
+  MONITOR_FLOW_STALL_MS: positiveInt('MONITOR_FLOW_STALL_MS', 30_000).refine((n) => n >= 1000, {
+    message: 'MONITOR_FLOW_STALL_MS must be at least 1000',
+  }),
   MONITOR_TOPIC_REFRESH_MS: positiveInt('MONITOR_TOPIC_REFRESH_MS', 10_000).refine((n) => n >= 100, {
     message: 'MONITOR_TOPIC_REFRESH_MS must be at least 100',
   }),
@@ -159,6 +164,7 @@ export function parseMonitorConfig(env: NodeJS.ProcessEnv, defaultUiDir: string)
     }),
     groupId: e.MONITOR_GROUP_ID,
     stuckAfterMs: e.MONITOR_STUCK_AFTER_MS,
+    flowStallMs: e.MONITOR_FLOW_STALL_MS,
     topicRefreshMs: e.MONITOR_TOPIC_REFRESH_MS,
     statsWindowMs: e.MONITOR_STATS_WINDOW_MS,
     token: e.MONITOR_TOKEN,

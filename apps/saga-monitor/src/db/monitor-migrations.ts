@@ -1,4 +1,5 @@
 import type { MigrationSet } from '@sagaflow/outbox-relay';
+import { definitionType } from '../flows/flow-message';
 
 /**
  * The projection's tables, in schema `monitor`. Everything here is derived from Kafka and can be dropped
@@ -124,6 +125,61 @@ export const monitorMigrations: MigrationSet = Object.freeze({
           "offset" bigint not null,
           primary key (key, version)
         );
+      `,
+    },
+    {
+      version: 2,
+      name: 'flows and observed interactions',
+      // docs/decisions/0030-flows-from-causation.md; the backfill makes an upgrade show past flows too
+      sql: /* sql */ `
+        -- one row per correlation id: the flows list pages over it newest first
+        create table monitor.flow (
+          correlation_id text primary key,
+          started_at timestamptz not null,
+          last_at timestamptz not null,
+          message_count integer not null
+        );
+        create index flow_started_idx on monitor.flow (started_at desc, correlation_id desc);
+
+        -- producer → event type → consumer, counted once per distinct child message
+        create table monitor.interaction (
+          producer text not null,
+          event_type text not null,
+          consumer text not null,
+          observations bigint not null,
+          first_seen timestamptz not null,
+          last_seen timestamptz not null,
+          last_correlation_id text,
+          primary key (producer, event_type, consumer)
+        );
+
+        insert into monitor.flow (correlation_id, started_at, last_at, message_count)
+        select correlation_id, min(coalesce(occurred_at, kafka_timestamp)),
+          max(coalesce(occurred_at, kafka_timestamp)), count(*)
+        from monitor.message
+        where correlation_id is not null and message_type is distinct from '${definitionType}'
+        group by correlation_id;
+
+        insert into monitor.interaction (producer, event_type, consumer, observations, first_seen, last_seen,
+          last_correlation_id)
+        select p.source, p.message_type, c.source, count(*), min(c.at), max(c.at),
+          (array_agg(c.correlation_id order by c.at desc, c.correlation_id desc))[1]
+        from (
+          select distinct on (message_id) message_id, causation_id, source, correlation_id,
+            coalesce(occurred_at, kafka_timestamp) as at
+          from monitor.message
+          where causation_id is not null and source is not null and message_id is not null
+            and topic not like '%.dlt'
+          order by message_id, topic, partition, "offset"
+        ) c
+        join (
+          select distinct on (message_id) message_id, message_type, source
+          from monitor.message
+          where message_id is not null and topic not like '%.dlt'
+          order by message_id, topic, partition, "offset"
+        ) p on p.message_id = c.causation_id
+        where p.source is not null and p.message_type is not null
+        group by p.source, p.message_type, c.source;
       `,
     },
   ]),

@@ -20,3 +20,6 @@ export interface FlowMessage {
 export function isFrameworkType(type: string | null): boolean {
   return type !== null && type.startsWith('sagaflow.');
 }
+
+/** Full name of the definition records: their correlation id is the publisher's, not a flow's. */
+export const definitionType = 'sagaflow.DefinitionPublished';

@@ -4,7 +4,12 @@ import type { Registry } from 'prom-client';
 import type { PartitionLag } from '../kafka/consumer-lag';
 import type { MonitorLogger } from '../logging/monitor-logger';
 import { listDefinitions } from '../query/definitions';
+import { loadDeclaredReactions } from '../query/declared';
+import { getFlow } from '../query/get-flow';
+import { getGraph } from '../query/get-graph';
 import { getSaga } from '../query/get-saga';
+import { listFlows } from '../query/list-flows';
+import { checkKnownParams, parseFlowQuery } from '../query/parse-flow-query';
 import { listSagas } from '../query/list-sagas';
 import { parseListQuery } from '../query/parse-list-query';
 import { QueryParamError } from '../query/query-error';
@@ -13,6 +18,8 @@ import { isAuthorized } from './bearer-auth';
 import type { LiveUpdates } from './live-updates';
 import { sendError, sendJson } from './respond';
 import { serveStatic } from './static-files';
+
+const noParams: ReadonlySet<string> = new Set();
 
 /** What the HTTP layer reads from. */
 export interface MonitorServerDeps {
@@ -23,6 +30,8 @@ export interface MonitorServerDeps {
   lag: () => Promise<PartitionLag[]>;
   topics: () => string[];
   stuckAfterMs: number;
+  /** A declared reaction awaited longer than this makes its flow stalled. */
+  flowStallMs: number;
   statsWindowMs: number;
   token: string | undefined;
   uiDir: string;
@@ -88,6 +97,25 @@ async function handle(
       const id = decodeURIComponent(one[1]!);
       const detail = await getSaga(deps.pool, id, now(), deps.stuckAfterMs);
       return detail ? sendJson(res, 200, detail) : sendError(res, 404, `no saga ${id} in the projection`);
+    }
+    if (path === '/api/flows') {
+      const q = parseFlowQuery(url.searchParams);
+      const declared = await loadDeclaredReactions(deps.pool);
+      return sendJson(res, 200, await listFlows(deps.pool, q, declared.reactions, now(), deps.flowStallMs));
+    }
+    const flow = /^\/api\/flows\/([^/]+)$/.exec(path);
+    if (flow) {
+      checkKnownParams(url.searchParams, noParams);
+      const id = decodeURIComponent(flow[1]!);
+      const declared = await loadDeclaredReactions(deps.pool);
+      const detail = await getFlow(deps.pool, id, declared.reactions, now(), deps.flowStallMs);
+      return detail
+        ? sendJson(res, 200, detail)
+        : sendError(res, 404, `no message with correlation id ${id} in the projection`);
+    }
+    if (path === '/api/graph') {
+      checkKnownParams(url.searchParams, noParams);
+      return sendJson(res, 200, await getGraph(deps.pool, await loadDeclaredReactions(deps.pool)));
     }
     if (path === '/api/stats')
       return sendJson(res, 200, await sagaStats(deps.pool, now(), deps.stuckAfterMs, deps.statsWindowMs));

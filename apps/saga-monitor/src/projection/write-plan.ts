@@ -4,6 +4,7 @@ import { foldTransition } from './fold-transition';
 import type { BatchPlan } from './plan-batch';
 import type { TransitionRecord } from './read-transition';
 import type { SagaRow } from './saga-row';
+import { writeFlows, writeInteractions } from './write-flows';
 
 /** What writing a plan changed, for metrics and live updates after the commit. */
 export interface WrittenPlan {
@@ -20,6 +21,9 @@ export async function writePlan(client: PoolClient, plan: BatchPlan): Promise<Wr
   const newTransitions = await insertTransitions(client, plan.transitions);
   const sagas = await upsertSagas(client, newTransitions);
   await writeDefinitions(client, plan);
+  await writeFlows(client, plan.messages);
+  // last: it takes a lock held to the commit, so it should be short
+  await writeInteractions(client, plan.messages);
   return { newTransitions, sagas };
 }
 

@@ -9,6 +9,8 @@ export async function projectionSnapshot(pool: Pool): Promise<Record<string, unk
     dead_letter: 'topic, partition, "offset"',
     definition: 'key, version',
     consumer_offset: 'topic, partition',
+    flow: 'correlation_id',
+    interaction: 'producer, event_type, consumer',
   };
   const out: Record<string, unknown[]> = {};
   for (const [table, order] of Object.entries(tables)) {
