@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     const drainStart = performance.now();
     await waitFor(async () => (await publishedTotal(metricsPort)) >= backlog, {
       timeoutMs: 600_000,
-      intervalMs: 20,
+      intervalMs: 100,
       description: `${backlog} rows drained`,
     });
     const drain = Math.round(backlog / ((performance.now() - drainStart) / 1000));
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       );
       await waitFor(async () => (await publishedTotal(metricsPort)) >= base + written, {
         timeoutMs: 120_000,
-        intervalMs: 5,
+        intervalMs: 20,
         description: `${written} events of the ${n}-writer phase`,
       });
       const value = Math.round(written / ((performance.now() - start) / 1000));

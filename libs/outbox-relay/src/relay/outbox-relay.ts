@@ -96,6 +96,10 @@ export class OutboxRelay {
       connectionString: this.config.databaseUrl,
       max: 4,
       application_name: 'sagaflow-relay',
+      // A backlog committed in bulk has no statistics yet: the planner then expects a handful of pending rows
+      // and sorts the whole backlog for every read (measured 110 ms per read at 100k rows) instead of
+      // walking the pending index in id order. No relay query needs a sort, so rule sorting out.
+      options: '-c enable_sort=off',
     });
     this.pool.on('error', (error) => this.log.warn('idle database connection failed', { error }));
     this.lock = new LeaderLock({
