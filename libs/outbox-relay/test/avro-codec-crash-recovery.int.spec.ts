@@ -42,4 +42,36 @@ describe('AvroRegistryCodec after a crash mid-registration', () => {
     };
     expect(config.compatibilityLevel).toBe('BACKWARD');
   });
+
+  it('keeps a level an operator chose for a subject, and still registers', async () => {
+    const { schemaRegistryUrl } = inject('stack');
+    const topic = uniqueTopicName('codec-level');
+    const ns = `level${topic.split('.').at(-1)}`;
+    const type = defineMessage<{ id: string }>({
+      topic,
+      kind: 'event',
+      key: (m) => m.id,
+      schema: { type: 'record', namespace: ns, name: 'Chosen', fields: [{ name: 'id', type: 'string' }] },
+    });
+    const subject = AvroRegistryCodec.subjectOf(type);
+    const headers = { 'content-type': 'application/vnd.schemaregistry.v1+json' };
+    await fetch(`${schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ schema: JSON.stringify(type.schema) }),
+    });
+    await fetch(`${schemaRegistryUrl}/config/${encodeURIComponent(subject)}`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ compatibility: 'FULL' }),
+    });
+    const codec = new AvroRegistryCodec({ registryUrl: schemaRegistryUrl });
+    expect(await codec.decode(await codec.encode(type, { id: 'b' }), type)).toEqual({ id: 'b' });
+    const config = (await (
+      await fetch(`${schemaRegistryUrl}/config/${encodeURIComponent(subject)}`)
+    ).json()) as {
+      compatibilityLevel: string;
+    };
+    expect(config.compatibilityLevel).toBe('FULL');
+  });
 });

@@ -113,10 +113,15 @@ export class AvroRegistryCodec implements MessageCodec {
     try {
       return await this.registry.register(schema, { subject });
     } catch (error) {
-      // The client registers a new subject, then sets its compatibility: a process killed in between
-      // leaves a subject whose level differs, and the client refuses it from then on. Set the level
-      // DESIGN.md asks for and register again, rather than refuse that type forever.
       if ((error as Error)?.name !== 'ConfluentSchemaRegistryCompatibilityError') throw error;
+      const level = await this.subjectLevel(subject);
+      if (level === undefined) throw error;
+      if (level !== 'NONE') {
+        // an operator chose another level for this subject on purpose: register under it, keep it
+        return this.registry.register(schema, { subject, compatibility: level as never });
+      }
+      // The client registers a new subject, then sets its level: a process killed in between leaves the
+      // subject at NONE and the client refuses it from then on. Finish what the crash interrupted.
       const response = await fetch(`${this.registryUrl}/config/${encodeURIComponent(subject)}`, {
         method: 'PUT',
         headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
@@ -125,6 +130,13 @@ export class AvroRegistryCodec implements MessageCodec {
       if (!response.ok) throw error;
       return this.registry.register(schema, { subject });
     }
+  }
+
+  private async subjectLevel(subject: string): Promise<string | undefined> {
+    const response = await fetch(`${this.registryUrl}/config/${encodeURIComponent(subject)}`);
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { compatibilityLevel?: string };
+    return body.compatibilityLevel?.toUpperCase();
   }
 
   private writerType(id: number, type: AnyMessageType): Promise<Type> {
