@@ -7,6 +7,7 @@ const root = import.meta.dirname;
 /** Workspace packages resolve to their TypeScript sources in tests, so no build is needed to test a change. */
 export const sourceAliases = {
   '@sagaflow/stack': resolve(root, 'tools/stack/src/index.ts'),
+  '@sagaflow/outbox-relay/nest': resolve(root, 'libs/outbox-relay/src/nest/index.ts'),
   '@sagaflow/outbox-relay': resolve(root, 'libs/outbox-relay/src/index.ts'),
   // the subpath alias must come before its package's alias: Vite matches aliases by prefix, in order
   '@sagaflow/saga-core/testing': resolve(root, 'libs/saga-core/src/testing/index.ts'),
