@@ -116,3 +116,18 @@ export { sagaMigrations } from './migrations/saga-migrations';
 export type { ReactionsDocument } from './runtime/publish-definitions';
 /** The dead-letter topic of a topic: `<topic>.dlt`. */
 export { deadLetterTopic } from './runtime/dead-letter';
+
+// choreography
+/** Cycles in the combined declared graph of reactions and saga starters, each named as a chain (pure). */
+export {
+  findReactionCycles,
+  type ReactionCycle,
+  type ReactionCycleHop,
+  type ReactionCycleAnalysis,
+} from './reactions/find-reaction-cycles';
+/** The edges a set of definitions declares (what {@link findReactionCycles} searches). */
+export { declaredFlowEdges, type FlowEdge, type DeclaredFlowEdges } from './reactions/declared-flow-edges';
+/** A current entry of `sagaflow.definitions` with its document parsed. */
+export type { PublishedDefinition } from './reactions/published-definition';
+/** The start-up cycle check's result, from `SagaflowRuntime.reactionCycles()`. */
+export type { ReactionCycleReport } from './reactions/check-reaction-cycles';

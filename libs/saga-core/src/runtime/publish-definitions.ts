@@ -39,18 +39,16 @@ export function describeReactions(
 }
 
 /**
- * Publishes, through the outbox, each saga definition (every registered version, ascending, so the
- * newest is what compaction keeps under `saga:<type>`) and the service's reactions (`reactions:<service>`).
- * Done at every start-up; the topic is compacted, so re-publishing costs nothing.
+ * The records a service publishes on `sagaflow.definitions`: each saga definition (every registered
+ * version, ascending, so the newest is what compaction keeps under `saga:<type>`) and the service's
+ * reactions (`reactions:<service>`, when it has handlers).
  */
-export async function publishDefinitions(
-  pool: Pool,
-  writer: OutboxWriter,
+export function definitionEvents(
   service: string,
   sagas: readonly SagaDefinition[],
   handlers: readonly MessageHandlerRegistration[],
   now = new Date(),
-): Promise<void> {
+): DefinitionPublishedEvent[] {
   const events: DefinitionPublishedEvent[] = sagas.map((d) => ({
     key: `saga:${d.type}`,
     kind: 'saga',
@@ -71,6 +69,22 @@ export async function publishDefinitions(
       publishedAt: now.toISOString(),
     });
   }
+  return events;
+}
+
+/**
+ * Publishes {@link definitionEvents} through the outbox. Done at every start-up; the topic is compacted,
+ * so re-publishing costs nothing.
+ */
+export async function publishDefinitions(
+  pool: Pool,
+  writer: OutboxWriter,
+  service: string,
+  sagas: readonly SagaDefinition[],
+  handlers: readonly MessageHandlerRegistration[],
+  now = new Date(),
+): Promise<void> {
+  const events = definitionEvents(service, sagas, handlers, now);
   if (events.length === 0) return;
   const correlationId = newMessageId();
   const entries: OutboxEntry[] = events.map((payload) => ({

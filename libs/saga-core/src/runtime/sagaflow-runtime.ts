@@ -27,7 +27,10 @@ import { ensureSagaflowTopics } from './ensure-sagaflow-topics';
 import { HandlerConsumer } from './handler-consumer';
 import { keyOrderedBatchHandler } from './key-ordered-dispatcher';
 import { handlersOf, validateHandlers, type MessageHandlerRegistration } from './message-handler';
-import { publishDefinitions } from './publish-definitions';
+import { definitionEvents, publishDefinitions } from './publish-definitions';
+import type { ReactionCycleReport } from '../reactions/check-reaction-cycles';
+import { reactionCycleGauge } from '../reactions/reaction-cycle-metric';
+import { startCycleCheck } from '../reactions/start-cycle-check';
 import type { RecordConsumer } from './record-consumer';
 import { RecordDispatcher } from './record-dispatcher';
 import { SagaConsumer } from './saga-consumer';
@@ -75,6 +78,7 @@ export class SagaflowRuntime {
   private scheduler: DeadlineScheduler | undefined;
   private deadLetters: DeadLetterPublisher | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+  private cycleCheck: Promise<ReactionCycleReport> | undefined;
 
   /** @throws ConfigError naming the setting, the rule and the value; nothing has connected yet. */
   constructor(config: SagaflowConfig | ResolvedSagaflowConfig) {
@@ -196,6 +200,19 @@ export class SagaflowRuntime {
       this.scheduler.start();
     }
     this.state = 'running';
+    // beside start-up, not before it: a slow read of sagaflow.definitions must not delay readiness
+    const cycles = reactionCycleGauge(this.metrics.registry);
+    this.cycleCheck = startCycleCheck(definitionEvents(c.service, registry.definitions(), handlers), {
+      service: c.service,
+      clientId: c.kafka.clientId,
+      kafka: this.kafka,
+      codec: this.codec,
+      logger: this.logger,
+      signal: this.abort.signal,
+    }).then((report) => {
+      cycles.set(report.cycles.length);
+      return report;
+    });
     this.logger.info('sagaflow started', {
       groupId: c.consumer.groupId,
       topics,
@@ -210,6 +227,7 @@ export class SagaflowRuntime {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     this.abort.abort();
+    await this.cycleCheck;
     await this.scheduler?.stop();
     await this.consumer
       ?.disconnect()
@@ -227,6 +245,17 @@ export class SagaflowRuntime {
       this.kafka,
       this.config.codec.kind === 'avro' ? this.config.codec.registryUrl : undefined,
     );
+  }
+
+  /**
+   * The start-up check for reaction cycles (docs/decisions/0034): the cycles this service is on in the
+   * combined declared graph of `sagaflow.definitions` plus its own definitions, each also logged as a
+   * warning and counted in `sagaflow_reaction_cycles`. Resolves once the check finished; never rejects.
+   * @throws Error when the runtime was not started.
+   */
+  reactionCycles(): Promise<ReactionCycleReport> {
+    if (!this.cycleCheck) throw new Error(`SagaflowRuntime of ${this.config.service} was not started`);
+    return this.cycleCheck;
   }
 
   /** Whether the embedded relay is this database's publishing leader right now (false when disabled). */
