@@ -1,11 +1,4 @@
-import {
-  loadStackConfig,
-  localKafkaRunning,
-  startLocalKafka,
-  stopLocalKafka,
-  uniqueTopicName,
-  waitFor,
-} from '@sagaflow/stack';
+import { startIsolatedKafka, uniqueTopicName, waitFor, type IsolatedKafka } from '@sagaflow/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureTopics, OutboxRelay, OutboxWriter } from '../src/index';
@@ -15,16 +8,11 @@ import { memoryLogger } from './support/quiet-logger';
 import { specEventType } from './support/spec-types';
 import { createAggregates, writeOne } from './support/write-with-lock';
 
-const stackConfig = loadStackConfig();
-
-// Only where tools/stack runs the broker itself: stopping someone else's broker is not ours to do.
-describe.skipIf(!localKafkaRunning(stackConfig))('Nothing lost when the broker goes away', () => {
+// The outage happens on a broker of this suite's own: the shared one keeps serving every other suite.
+describe('Nothing lost when the broker goes away', () => {
   const stack = inject('stack');
-  const kafka = new Kafka({
-    clientId: 'relay-outage-spec',
-    brokers: stack.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  });
+  let broker: IsolatedKafka;
+  let kafka: Kafka;
   const topic = uniqueTopicName('relay.outage');
   const type = specEventType(topic);
   const writer = new OutboxWriter({ source: 'outage-spec' });
@@ -32,12 +20,15 @@ describe.skipIf(!localKafkaRunning(stackConfig))('Nothing lost when the broker g
   let relay: OutboxRelay;
 
   beforeAll(async () => {
+    broker = await startIsolatedKafka();
+    kafka = new Kafka({ clientId: 'relay-outage-spec', brokers: broker.brokers, logLevel: logLevel.NOTHING });
     db = await createOutboxDatabase(stack.databaseUrl, 'relay_outage');
     await ensureTopics(kafka, [{ topic, numPartitions: 3 }]);
   });
   afterAll(async () => {
     await relay?.stop();
     await db?.drop();
+    await broker?.close();
   });
 
   it('Nothing lost: with the broker stopped and restarted mid-stream, business writes continue and publishing resumes by itself', async () => {
@@ -45,7 +36,7 @@ describe.skipIf(!localKafkaRunning(stackConfig))('Nothing lost when the broker g
     let failures = 0;
     relay = new OutboxRelay({
       databaseUrl: db.url,
-      brokers: stack.kafkaBrokers,
+      brokers: broker.brokers,
       codec: { kind: 'json' },
       catalog: [type],
       logger: memoryLogger(),
@@ -67,7 +58,7 @@ describe.skipIf(!localKafkaRunning(stackConfig))('Nothing lost when the broker g
       });
 
       try {
-        await stopLocalKafka(stackConfig);
+        await broker.stop();
         // business writes do not need the broker
         await write(100);
         await waitFor(() => failures > 0, {
@@ -75,8 +66,7 @@ describe.skipIf(!localKafkaRunning(stackConfig))('Nothing lost when the broker g
           description: 'the relay to notice the outage',
         });
       } finally {
-        // other suites share this broker: it comes back whatever happened above
-        await startLocalKafka(stackConfig);
+        await broker.start();
       }
       await write(100);
       await waitFor(() => dedupe(consumer.records).length >= 300, {
@@ -104,5 +94,5 @@ describe.skipIf(!localKafkaRunning(stackConfig))('Nothing lost when the broker g
     } finally {
       await consumer.stop();
     }
-  }, 180_000);
+  }, 240_000);
 });

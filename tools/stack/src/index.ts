@@ -13,6 +13,7 @@ export { loadStackConfig, defaultDatabaseUrl, repoRoot, type StackConfig } from 
 export type { StackEndpoints, PartSource } from './stack-endpoints';
 export { StackError, type StackPart } from './stack-error';
 export { startLocalKafka, stopLocalKafka, localKafkaRunning, localKafkaAddress } from './local-kafka';
+export { startIsolatedKafka, type IsolatedKafka } from './isolated-kafka';
 export { createDatabase, dropDatabase, uniqueDatabaseName, databaseUrlFor } from './postgres-databases';
 export { uniqueTopicName } from './kafka-topics';
 export { waitFor, type WaitForOptions } from './wait-for';
