@@ -1,5 +1,6 @@
 import type { OrderLine } from '@sagaflow/contracts';
 import type { Pool, PoolClient } from 'pg';
+import type { CancellationView } from '../cancellation/cancellation-view';
 import type { OrderStatus, OrderView } from './order';
 
 /** Inserts a PENDING order and its lines. */
@@ -69,10 +70,12 @@ export async function findOrder(pool: Pool, orderId: string): Promise<OrderView 
     created_at: Date;
     updated_at: Date;
     items: { sku: string; quantity: number; unitPrice: number }[];
+    cancellation: CancellationRow | null;
   }>(
     /* sql */ `select o.customer_id, o.status, o.reason, o.total, o.saga_id, o.created_at, o.updated_at,
                  coalesce(json_agg(json_build_object('sku', l.sku, 'quantity', l.quantity, 'unitPrice', l.unit_price) order by l.line_no)
-                          filter (where l.order_id is not null), '[]') as items
+                          filter (where l.order_id is not null), '[]') as items,
+                 (select row_to_json(c) from orders.order_cancellation c where c.order_id = o.order_id) as cancellation
                from orders.customer_order o left join orders.order_line l using (order_id)
                where o.order_id = $1
                group by o.order_id`,
@@ -88,7 +91,35 @@ export async function findOrder(pool: Pool, orderId: string): Promise<OrderView 
     total: Number(row.total),
     items: row.items.map((l) => ({ ...l, unitPrice: Number(l.unitPrice) })),
     sagaId: row.saga_id,
+    cancellation: row.cancellation && cancellationView(row.cancellation),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** `orders.order_cancellation` as `row_to_json` gives it (timestamps as strings). */
+interface CancellationRow {
+  reason: string | null;
+  requested_at: string;
+  stock_outcome: 'RESTOCKED' | 'REFUSED' | null;
+  stock_note: string | null;
+  payment_outcome: 'REFUNDED' | 'REFUSED' | null;
+  payment_note: string | null;
+  refunded_amount: number | null;
+  completed_at: string | null;
+}
+
+function cancellationView(c: CancellationRow): CancellationView {
+  const iso = (t: string | null) => (t === null ? null : new Date(t).toISOString());
+  return {
+    reason: c.reason,
+    requestedAt: iso(c.requested_at)!,
+    stock: c.stock_outcome && { outcome: c.stock_outcome, note: c.stock_note },
+    payment: c.payment_outcome && {
+      outcome: c.payment_outcome,
+      note: c.payment_note,
+      refundedAmount: c.refunded_amount === null ? null : Number(c.refunded_amount),
+    },
+    completedAt: iso(c.completed_at),
   };
 }

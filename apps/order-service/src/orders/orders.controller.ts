@@ -1,5 +1,6 @@
 import {
   Body,
+  ConflictException,
   Controller,
   Get,
   HttpCode,
@@ -14,6 +15,8 @@ import { newMessageId } from '@sagaflow/outbox-relay';
 import { SagaflowTransactions } from '@sagaflow/saga-core';
 import { Pool } from 'pg';
 import { PG_POOL, ZodValidationPipe } from '@sagaflow/service-kit';
+import { cancelOrderBody, type CancelOrderBody } from '../cancellation/cancel-order.body';
+import { requestCancellation } from '../cancellation/request-cancellation';
 import { orderTotal, type OrderView } from './order';
 import { findOrder, insertOrder } from './order-store';
 import { orderIdParam, placeOrderBody, type PlaceOrderBody } from './place-order.body';
@@ -46,6 +49,30 @@ export class OrdersController {
       { correlationId: orderId },
     );
     return { orderId, status: 'PENDING' };
+  }
+
+  /**
+   * Asks to cancel an APPROVED order: CANCELLATION_REQUESTED and OrderCancellationRequested commit
+   * together; inventory restocks and payment refunds on their own (choreography), and the order becomes
+   * CANCELLED once both answered (`GET /orders/:id` shows each answer). 404 for an unknown order, 409
+   * naming the status and why for any order that is not APPROVED.
+   */
+  @Post(':orderId/cancel')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async cancel(
+    @Param('orderId', new ZodValidationPipe(orderIdParam, 'orderId')) orderId: string,
+    @Body(new ZodValidationPipe(cancelOrderBody)) body: CancelOrderBody,
+  ): Promise<{ orderId: string; status: 'CANCELLATION_REQUESTED'; correlationId: string }> {
+    const decision = await this.transactions.run(
+      (tx) => requestCancellation(tx, orderId, body?.reason ?? null, new Date()),
+      // the order id is the business transaction, as for its saga (decision 0035)
+      { correlationId: orderId },
+    );
+    if (!decision.ok) {
+      if (decision.httpStatus === 404) throw new NotFoundException(decision.message);
+      throw new ConflictException(decision.message);
+    }
+    return { orderId, status: 'CANCELLATION_REQUESTED', correlationId: orderId };
   }
 
   @Get(':orderId')
