@@ -48,3 +48,5 @@ export { RelayEvents, relayEventNames, type RelayEventMap, type RelayEventName }
 export { listSetAside, retrySetAside, type SetAsideMessage } from './relay/set-aside';
 export { readPendingStats, type PendingStats } from './relay/pending-stats';
 export { jsonLogger, type RelayLogger, type LogLevel } from './logging/relay-logger';
+/** Parses a configuration with a zod schema into its output, or throws a ConfigError naming the setting, rule and value. */
+export { parseConfig, describeValue } from './config/parse-config';

@@ -12,11 +12,17 @@ export interface RelayLogger {
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /**
- * A logger writing one JSON object per line: `{"time","level","component","msg",...fields}`.
- * @param write where lines go (stdout by default).
+ * A logger writing one JSON object per line: `{"time","level","component",...context,"msg",...fields}`.
+ * @param options.context fields on every line (e.g. `{ service: 'order-service' }`).
+ * @param options.write where lines go (stdout by default).
  */
 export function jsonLogger(
-  options: { level?: LogLevel; component?: string; write?: (line: string) => void } = {},
+  options: {
+    level?: LogLevel;
+    component?: string;
+    context?: Record<string, unknown>;
+    write?: (line: string) => void;
+  } = {},
 ): RelayLogger {
   const min = rank[options.level ?? 'info'];
   const component = options.component ?? 'outbox-relay';
@@ -25,7 +31,7 @@ export function jsonLogger(
     if (rank[level] < min) return;
     write(
       JSON.stringify(
-        { time: new Date().toISOString(), level, component, msg: message, ...fields },
+        { time: new Date().toISOString(), level, component, ...options.context, msg: message, ...fields },
         errorReplacer,
       ),
     );

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
+import { parseConfig } from '../config/parse-config';
 import type { CodecConfig } from '../codec/create-codec';
 import type { MessageCodec } from '../codec/message-codec';
-import { ConfigError } from '../errors/sagaflow-error';
 import { jsonLogger, type LogLevel, type RelayLogger } from '../logging/relay-logger';
 import { MessageCatalog } from '../message/message-catalog';
 import type { AnyMessageType, MessageType } from '../message/message-type';
@@ -139,17 +139,7 @@ export interface ResolvedRelayConfig {
  * "OutboxRelay config: batchSize must be at most 10000 (got 20000)".
  */
 export function parseRelayConfig(config: OutboxRelayConfig): ResolvedRelayConfig {
-  const result = schema.safeParse(config, { reportInput: true });
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const setting = issue.path.map(String).join('.') || '(config)';
-    const value = 'input' in issue ? describeValue(issue.input) : 'nothing';
-    throw new ConfigError(`OutboxRelay config: ${setting} ${phrase(issue.message)} (got ${value})`, {
-      setting,
-      issues: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-    });
-  }
-  const c = result.data;
+  const c = parseConfig(schema, config, 'OutboxRelay config');
   const catalog = c.catalog instanceof MessageCatalog ? c.catalog : new MessageCatalog(c.catalog);
   return Object.freeze({
     ...c,
@@ -169,14 +159,3 @@ export function parseRelayConfig(config: OutboxRelayConfig): ResolvedRelayConfig
 }
 
 // zod's messages start with a capital ("Too big: expected…"); ours read as one sentence after the setting
-function phrase(message: string): string {
-  return message.charAt(0).toLowerCase() + message.slice(1);
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'function') return 'a function';
-  // a database URL may carry a password; an error message must not
-  const json = JSON.stringify(value)?.replace(/(\/\/[^:/@]+:)[^@]*@/g, '$1***@');
-  return json === undefined ? String(value) : json.length > 80 ? json.slice(0, 77) + '...' : json;
-}

@@ -1,4 +1,10 @@
-import { ConfigError, MessageCatalog, type AnyMessageType, type MessageType } from '@sagaflow/outbox-relay';
+import {
+  ConfigError,
+  MessageCatalog,
+  parseConfig,
+  type AnyMessageType,
+  type MessageType,
+} from '@sagaflow/outbox-relay';
 import { z } from 'zod';
 import { toMilliseconds, type Duration } from '../declaration/duration';
 import type { SagaflowLogger, LogLevel } from '../observability/json-logger';
@@ -192,17 +198,7 @@ const schema = z.object({
  * "Sagaflow config: consumer.concurrency must be at least 1 (got 0)".
  */
 export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowConfig {
-  const result = schema.safeParse(config, { reportInput: true });
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const setting = issue.path.map(String).join('.') || '(config)';
-    const value = 'input' in issue ? describeValue(issue.input) : 'nothing';
-    throw new ConfigError(`Sagaflow config: ${setting} ${phrase(issue.message)} (got ${value})`, {
-      setting,
-      issues: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-    });
-  }
-  const c = result.data;
+  const c = parseConfig(schema, config, 'Sagaflow config');
   const retry = {
     attempts: c.consumer.retry.attempts,
     initialBackoffMs: ms(c.consumer.retry.initialBackoff, 100),
@@ -276,24 +272,4 @@ function deepFreeze<T extends object>(value: T): T {
       deepFreeze(v as object);
   }
   return Object.freeze(value);
-}
-
-function phrase(message: string): string {
-  return message
-    .replace(/^Invalid input: /i, 'must be ')
-    .replace(/^Too small: expected \w+ to have >=(\d+) (\w+).*$/i, 'must hold at least $1 $2')
-    .replace(/^Too small: expected \w+ to be >=?(\d+).*$/i, 'must be at least $1')
-    .replace(/^Too big: expected \w+ to be <=?(\d+).*$/i, 'must be at most $1')
-    .replace(/^Too big: expected \w+ to have <=(\d+) (\w+).*$/i, 'must hold at most $1 $2');
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'function') return 'a function';
-  try {
-    const s = JSON.stringify(value);
-    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-  } catch {
-    return String(value);
-  }
 }
