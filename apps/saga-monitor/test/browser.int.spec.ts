@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { newMessageId } from '@sagaflow/outbox-relay';
+import { ensureTopics, newMessageId } from '@sagaflow/outbox-relay';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningMonitor } from '../src/monitor';
 import { launchChromium } from './support/browser';
 import { buildUi } from './support/build-ui';
+import { FlowTraffic, loyaltyTopic, type FakeCancellation } from './support/flow-traffic';
 import { createMonitorEnv, type MonitorEnv } from './support/monitor-env';
 import { SagaTraffic, type FakeSaga } from './support/saga-traffic';
 
@@ -21,13 +22,28 @@ describe('the web UI shows sagas live in a real browser', () => {
   let page: Page;
   let saga: FakeSaga;
   let poisoned: FakeSaga;
+  let cancelled: FakeCancellation;
+  let stalled: FakeCancellation;
 
   beforeAll(async () => {
     mkdirSync(output, { recursive: true });
     const uiDir = await buildUi(resolve(output, 'ui-build'));
     env = await createMonitorEnv(stack, 'browser');
     traffic = new SagaTraffic(env.kafka, env.topics, stack.schemaRegistryUrl);
-    await traffic.send([await traffic.definition(type)]);
+    await ensureTopics(env.kafka, [{ topic: loyaltyTopic(env.topics), numPartitions: 1 }]);
+    // two cancellations from ten minutes ago: one finished (with an undeclared reaction), one where
+    // payment never answered, so past the stall threshold
+    const flows = new FlowTraffic(env.topics, stack.schemaRegistryUrl);
+    const past = new Date(Date.now() - 600_000);
+    const finished = await flows.cancellation(past, { undeclared: true });
+    const stuck = await flows.cancellation(new Date(past.getTime() + 1000), { stallPayment: true });
+    [cancelled, stalled] = [finished.flow, stuck.flow];
+    await traffic.send([
+      await traffic.definition(type),
+      ...(await flows.reactionsDefinitions()),
+      ...finished.records,
+      ...stuck.records,
+    ]);
     monitor = await env.start({ MONITOR_UI_DIR: uiDir });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -78,5 +94,72 @@ describe('the web UI shows sagas live in a real browser', () => {
     expect(await page.locator('[data-step="reserveStock"]').getAttribute('data-forward')).toBe('active');
     await page.getByTestId('here-marker').waitFor();
     await page.screenshot({ path: resolve(output, 'monitor-saga-stuck.png'), fullPage: true });
+  });
+
+  it('opens a choreographed cancellation from the flows list and sees its causation tree across services', async () => {
+    await page.goto(monitor.url);
+    await page.getByTestId('nav-flows').click();
+    const row = page.locator(`tr[data-correlation-id="${cancelled.correlationId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    expect(
+      await page.locator(`tr[data-correlation-id="${stalled.correlationId}"] .badge`).first().textContent(),
+    ).toBe('stalled');
+    await row.click();
+    const tree = page.getByTestId('causation-tree');
+    await tree.waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('flow-state').textContent()).toBe('settled');
+    const nodes = tree.getByTestId('tree-node');
+    await nodes.nth(4).waitFor();
+    const drawn = await nodes.evaluateAll((els) =>
+      els.map(
+        (e) =>
+          `${e.getAttribute('data-message-type')}@${e.getAttribute('data-source')}:${e.getAttribute('data-gap-ms')}`,
+      ),
+    );
+    // depth-first, children in time order; the cancellation hangs under the refund that completed it
+    expect(drawn).toEqual([
+      'order.OrderCancellationRequested@order-service:',
+      'inventory.StockRestocked@inventory-service:40',
+      'loyalty.PointsRevoked@loyalty-service:55',
+      'payment.PaymentRefundedForCancellation@payment-service:70',
+      'order.OrderCancelled@order-service:25',
+    ]);
+    expect(await tree.locator('li li li [data-testid="tree-node"]').getAttribute('data-message-type')).toBe(
+      'order.OrderCancelled',
+    );
+    await page.screenshot({ path: resolve(output, 'monitor-flow-cancelled.png'), fullPage: true });
+  });
+
+  it('shows a stalled flow with the missing reaction drawn under its trigger', async () => {
+    await page.goto(`${monitor.url}/flows/${stalled.correlationId}`);
+    await page.getByTestId('flow-missing').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('flow-missing').textContent()).toContain(
+      'payment-service (PaymentMessageHandlers.onCancellation) has not reacted to order.OrderCancellationRequested',
+    );
+    const ghost = page.locator('[data-testid="missing-node"][data-service="payment-service"]');
+    await ghost.waitFor();
+    await page.screenshot({ path: resolve(output, 'monitor-flow-stalled.png'), fullPage: true });
+  });
+
+  it('draws the interaction graph with the undeclared edge and the declared cycle marked', async () => {
+    await page.getByTestId('nav-graph').click();
+    await page.getByTestId('interaction-graph').waitFor({ timeout: 15_000 });
+    const undeclared = page.locator(
+      '[data-edge="order-service→order.OrderCancellationRequested→loyalty-service"]',
+    );
+    expect(await undeclared.getAttribute('data-status')).toBe('observed-only');
+    expect(
+      await page
+        .locator('[data-edge="inventory-service→inventory.StockRestocked→order-service"]')
+        .getAttribute('data-status'),
+    ).toBe('declared-only');
+    expect(
+      await page
+        .locator('[data-edge="billing-service→billing.InvoiceIssued→ledger-service"]')
+        .getAttribute('data-on-cycle'),
+    ).toBe('true');
+    expect(await page.getByTestId('undeclared').textContent()).toContain('loyalty-service');
+    expect(await page.getByTestId('cycles').textContent()).toContain('ledger-service (Ledger.onInvoice)');
+    await page.screenshot({ path: resolve(output, 'monitor-graph.png'), fullPage: true });
   });
 });

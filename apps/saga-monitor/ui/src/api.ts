@@ -1,9 +1,26 @@
+import type { CausationNode } from '../../src/flows/causation-tree';
+import type { GraphEdge } from '../../src/flows/interaction-graph';
+import type { MissingReaction } from '../../src/flows/flow-status';
+import type { ReactionCycle } from '../../src/flows/reaction-cycles';
+import type { FlowDetail } from '../../src/query/get-flow';
+import type { GraphResponse } from '../../src/query/get-graph';
+import type { FlowPage, FlowSummary } from '../../src/query/list-flows';
 import type { SagaDetail } from '../../src/query/get-saga';
 import type { SagaPage } from '../../src/query/list-sagas';
 import type { SagaSummary } from '../../src/query/saga-summary';
 import type { StatsResponse } from '../../src/query/stats';
 
 export type { SagaDetail, SagaPage, SagaSummary, StatsResponse };
+export type {
+  CausationNode,
+  FlowDetail,
+  FlowPage,
+  FlowSummary,
+  GraphEdge,
+  GraphResponse,
+  MissingReaction,
+  ReactionCycle,
+};
 
 /** Counts the live stream sends with every update. */
 export type StatusCounts = Record<string, number>;

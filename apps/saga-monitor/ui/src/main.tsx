@@ -1,6 +1,9 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { setToken } from './api';
+import { FlowPageView } from './flow-page';
+import { FlowsPage } from './flows-page';
+import { GraphPage } from './graph-page';
 import { ListPage } from './list-page';
 import { navigate } from './navigate';
 import { SagaPage } from './saga-page';
@@ -16,6 +19,21 @@ function App() {
   }, []);
   if (needToken) return <TokenForm onDone={() => setNeedToken(false)} />;
   const saga = /^\/sagas\/([^/]+)$/.exec(path);
+  const flow = /^\/flows\/([^/]+)$/.exec(path);
+  const unauthorized = () => setNeedToken(true);
+  const link = (to: string, text: string, testId: string) => (
+    <a
+      href={to}
+      class={`nav ${path === to ? 'current' : ''}`}
+      data-testid={testId}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(to);
+      }}
+    >
+      {text}
+    </a>
+  );
   return (
     <>
       <header class="top">
@@ -28,12 +46,21 @@ function App() {
         >
           Sagaflow monitor
         </a>
+        {link('/', 'Sagas', 'nav-sagas')}
+        {link('/flows', 'Flows', 'nav-flows')}
+        {link('/graph', 'Graph', 'nav-graph')}
       </header>
       <main>
         {saga ? (
-          <SagaPage id={decodeURIComponent(saga[1]!)} onUnauthorized={() => setNeedToken(true)} />
+          <SagaPage id={decodeURIComponent(saga[1]!)} onUnauthorized={unauthorized} />
+        ) : flow ? (
+          <FlowPageView id={decodeURIComponent(flow[1]!)} onUnauthorized={unauthorized} />
+        ) : path === '/flows' ? (
+          <FlowsPage onUnauthorized={unauthorized} />
+        ) : path === '/graph' ? (
+          <GraphPage onUnauthorized={unauthorized} />
         ) : (
-          <ListPage onUnauthorized={() => setNeedToken(true)} />
+          <ListPage onUnauthorized={unauthorized} />
         )}
       </main>
     </>
