@@ -19,6 +19,8 @@ export interface DeclaredReaction {
   emits: string[] | null;
   /** From a service's reactions document, or from a saga definition (its handlers; it may send any of its step commands). */
   from: 'reactions' | 'saga';
+  /** For a saga's handler: it starts an instance (a new instance may send every step again). */
+  starter?: boolean;
 }
 
 /** The reactions declared across every current definition, and the documents that could not be read. */
@@ -94,6 +96,7 @@ export function declaredReactions(definitions: readonly DefinitionInput[]): Decl
           kind: 'event',
           emits: sends,
           from: 'saga',
+          starter: h.starter === true,
         });
       }
     }

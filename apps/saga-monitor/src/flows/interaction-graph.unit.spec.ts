@@ -50,7 +50,7 @@ describe('declaredReactions', () => {
           kind: 'saga',
           sagaType: 'OrderFulfilment',
           steps: [{ command: 'inventory.ReserveStock', compensation: 'inventory.ReleaseStock' }],
-          handles: [{ messageType: 'inventory.StockReserved', method: 'onReserved' }],
+          handles: [{ messageType: 'inventory.StockReserved', method: 'onReserved', starter: false }],
         },
       },
       { key: 'reactions:broken', kind: 'reactions', service: 'broken', document: null },
@@ -79,6 +79,7 @@ describe('declaredReactions', () => {
         kind: 'event',
         emits: ['inventory.ReserveStock', 'inventory.ReleaseStock'],
         from: 'saga',
+        starter: false,
       },
     ]);
     expect(problems).toEqual([

@@ -20,15 +20,15 @@ export interface ReactionCycle {
 
 /**
  * Cycles in the combined declared graph of every service's reactions: event type X leads to Y when a
- * reaction consuming X declares it may emit Y. Saga handlers are left out: a saga sends each step once
- * (its state records completed steps) and does not declare which handler sends what, so counting it would
- * report every request/reply saga as a loop.
+ * reaction consuming X declares it may emit Y. A saga counts only through what starts it (X → each command
+ * it may send): its other handlers continue an instance that sends each step once, so a loop through them
+ * is its own request/reply, not a cycle. The same rule as saga-core's start-up check.
  */
 export function reactionCycles(reactions: readonly DeclaredReaction[], maxCycles = 20): ReactionCycle[] {
   const graph = new Map<string, string[]>();
   const via = new Map<string, DeclaredReaction[]>();
   for (const r of reactions) {
-    if (r.from !== 'reactions' || r.emits === null) continue;
+    if ((r.from === 'saga' && !r.starter) || r.emits === null) continue;
     for (const e of r.emits) {
       graph.set(r.consumes, [...(graph.get(r.consumes) ?? []), e]);
       const key = `${r.consumes}\u0000${e}`;

@@ -40,7 +40,20 @@ describe('reactionCycles', () => {
     ]);
   });
 
-  it('leaves saga handlers out: a request/reply saga is not a loop', () => {
+  it('counts a saga through what starts it: a new instance sends its steps again', () => {
+    const cycles = reactionCycles([
+      {
+        ...reaction('order-service', 'Saga S.onPlaced', 'order.OrderPlaced', ['inventory.ReserveStock']),
+        from: 'saga',
+        starter: true,
+      },
+      reaction('inventory-service', 'I.reserve', 'inventory.ReserveStock', ['inventory.StockReserved']),
+      reaction('audit-service', 'A.replay', 'inventory.StockReserved', ['order.OrderPlaced']),
+    ]);
+    expect(cycles.map((c) => c.services)).toEqual([['inventory-service', 'audit-service', 'order-service']]);
+  });
+
+  it("leaves a saga's other handlers out: a request/reply saga is not a loop", () => {
     expect(
       reactionCycles([
         {
