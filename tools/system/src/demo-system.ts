@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createDatabase,
+  databaseUrlFor,
+  dropDatabase,
+  loadStackConfig,
+  repoRoot,
+  type StackEndpoints,
+} from '@sagaflow/stack';
+import { mainOf } from './ensure-built';
+import { assertPortFree } from './free-port';
+import { ServiceProcess } from './service-process';
+import {
+  defaultDatabaseName,
+  defaultPorts,
+  sagaServices,
+  type SagaService,
+  type SystemService,
+} from './system-services';
+
+/** How to run the demo system. Everything has a default; tests override ports, databases and timeouts. */
+export interface DemoSystemOptions {
+  /** Kafka, registry and the PostgreSQL server (its admin URL): what `ensureStack()` returns. */
+  stack: Pick<StackEndpoints, 'kafkaBrokers' | 'schemaRegistryUrl' | 'databaseUrl'>;
+  /** Database name per process (default `order_service`, … as in docker-compose). */
+  databases?: Partial<Record<SystemService, string>>;
+  /** HTTP port per process (default 3001–3003 and 8080). */
+  ports?: Partial<Record<SystemService, number>>;
+  /** Extra environment per process, e.g. `{ 'order-service': { ORDER_STEP_TIMEOUT: '2s' } }`. */
+  env?: Partial<Record<SystemService, Record<string, string>>>;
+  /** Run the saga monitor: `auto` = when `apps/saga-monitor/dist/main.js` exists (default), `off` = never. */
+  monitor?: 'auto' | 'off';
+  /**
+   * Processes whose database is kept rather than created afresh (default none). The demo keeps the
+   * monitor's: its projection and offsets survive, so it does not re-read every earlier run from Kafka.
+   */
+  keepDatabases?: readonly SystemService[];
+  /** Directory of the processes' log files (default `.stack/logs/system`). */
+  logDir?: string;
+}
+
+/**
+ * The demo system as processes on one machine: the three services (and the monitor), each with its own
+ * database, started in order and awaited on `/health`. Databases are dropped and created afresh, so a
+ * run starts from empty tables. Stop it with {@link DemoSystem.stop}.
+ *
+ * @example
+ * const system = await DemoSystem.start({ stack: await ensureStack() });
+ * await system.process('payment-service').kill();
+ * await system.process('payment-service').startHealthy();
+ * await system.stop();
+ */
+export class DemoSystem {
+  private constructor(
+    private readonly processes: Map<SystemService, ServiceProcess>,
+    private readonly databaseUrls: Map<SystemService, string>,
+    private readonly adminUrl: string,
+    /** Where the processes write their logs. */
+    readonly logDir: string,
+  ) {}
+
+  /**
+   * Creates fresh databases (except {@link DemoSystemOptions.keepDatabases}), then starts inventory, payment, order (and the monitor) and waits until
+   * each answers 200 on `/health`.
+   * @throws Error naming the process and its log when one does not become healthy; what was started is stopped.
+   */
+  static async start(options: DemoSystemOptions): Promise<DemoSystem> {
+    const withMonitor = options.monitor !== 'off' && existsSync(mainOf('saga-monitor'));
+    const names: SystemService[] = [...sagaServices, ...(withMonitor ? (['saga-monitor'] as const) : [])];
+    const logDir = options.logDir ?? join(loadStackConfig().stackDir, 'logs', 'system');
+    const processes = new Map<SystemService, ServiceProcess>();
+    const urls = new Map<SystemService, string>();
+    for (const name of names) {
+      const port = options.ports?.[name] ?? defaultPorts[name];
+      await assertPortFree(port, name);
+      const database = options.databases?.[name] ?? defaultDatabaseName(name);
+      if (!options.keepDatabases?.includes(name)) await dropDatabase(options.stack.databaseUrl, database);
+      urls.set(name, await createDatabase(options.stack.databaseUrl, database));
+      processes.set(
+        name,
+        new ServiceProcess({
+          name,
+          main: mainOf(name),
+          cwd: repoRoot,
+          port,
+          logFile: join(logDir, `${name}.log`),
+          env: {
+            PORT: String(port),
+            DATABASE_URL: databaseUrlFor(options.stack.databaseUrl, database),
+            KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
+            SCHEMA_REGISTRY_URL: options.stack.schemaRegistryUrl,
+            ...(name === 'saga-monitor' ? {} : { SAGAFLOW_CODEC: 'avro' }),
+            ...options.env?.[name],
+          },
+        }),
+      );
+    }
+    const system = new DemoSystem(processes, urls, options.stack.databaseUrl, logDir);
+    try {
+      // one at a time: three Nest start-ups at once on two cores only make each slower
+      for (const p of processes.values()) await p.startHealthy();
+    } catch (e) {
+      await system.stop();
+      throw e;
+    }
+    return system;
+  }
+
+  /** The process of `service`. @throws Error when it is not part of this system (the monitor when off). */
+  process(service: SystemService): ServiceProcess {
+    const p = this.processes.get(service);
+    if (!p) throw new Error(`${service} is not running in this system`);
+    return p;
+  }
+
+  /** Whether `service` is part of this system (the monitor may not be). */
+  has(service: SystemService): boolean {
+    return this.processes.has(service);
+  }
+
+  /** Base URL of `service`'s HTTP API. */
+  url(service: SystemService): string {
+    return this.process(service).url;
+  }
+
+  /** The database URL `service` runs on (for reading its tables from outside, as tests do). */
+  databaseUrl(service: SagaService | 'saga-monitor'): string {
+    const url = this.databaseUrls.get(service);
+    if (!url) throw new Error(`${service} has no database in this system`);
+    return url;
+  }
+
+  /** Every process of this system, in start order. */
+  all(): ServiceProcess[] {
+    return [...this.processes.values()];
+  }
+
+  /** SIGTERM to every process, in reverse start order, waiting for each to exit. */
+  async stop(): Promise<void> {
+    for (const p of [...this.processes.values()].reverse()) await p.stop();
+  }
+
+  /** {@link stop}, then drops the system's databases (tests clean up after themselves). */
+  async destroy(): Promise<void> {
+    await this.stop();
+    for (const url of this.databaseUrls.values()) {
+      const name = new URL(url).pathname.slice(1);
+      await dropDatabase(this.adminUrl, name).catch(() => undefined);
+    }
+  }
+}
