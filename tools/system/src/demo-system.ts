@@ -10,6 +10,7 @@ import {
 } from '@sagaflow/stack';
 import { mainOf } from './ensure-built';
 import { assertPortFree } from './free-port';
+import { takeSystemLock } from './system-lock';
 import { ServiceProcess } from './service-process';
 import {
   defaultDatabaseName,
@@ -38,6 +39,10 @@ export interface DemoSystemOptions {
   keepDatabases?: readonly SystemService[];
   /** Directory of the processes' log files (default `.stack/logs/system`). */
   logDir?: string;
+  /** Who runs the system, shown to a second run waiting for the machine-wide lock (default `demo system`). */
+  purpose?: string;
+  /** Progress lines (waiting for the lock), default none. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -56,6 +61,7 @@ export class DemoSystem {
     private readonly processes: Map<SystemService, ServiceProcess>,
     private readonly databaseUrls: Map<SystemService, string>,
     private readonly adminUrl: string,
+    private readonly releaseLock: () => void,
     /** Where the processes write their logs. */
     readonly logDir: string,
   ) {}
@@ -66,40 +72,26 @@ export class DemoSystem {
    * @throws Error naming the process and its log when one does not become healthy; what was started is stopped.
    */
   static async start(options: DemoSystemOptions): Promise<DemoSystem> {
+    const stackDir = loadStackConfig().stackDir;
+    const release = await takeSystemLock(
+      join(stackDir, 'run', 'demo-system.lock'),
+      `${options.purpose ?? 'demo system'}, pid ${process.pid}`,
+      { log: options.log },
+    );
     const withMonitor = options.monitor !== 'off' && existsSync(mainOf('saga-monitor'));
     const names: SystemService[] = [...sagaServices, ...(withMonitor ? (['saga-monitor'] as const) : [])];
-    const logDir = options.logDir ?? join(loadStackConfig().stackDir, 'logs', 'system');
-    const processes = new Map<SystemService, ServiceProcess>();
-    const urls = new Map<SystemService, string>();
-    for (const name of names) {
-      const port = options.ports?.[name] ?? defaultPorts[name];
-      await assertPortFree(port, name);
-      const database = options.databases?.[name] ?? defaultDatabaseName(name);
-      if (!options.keepDatabases?.includes(name)) await dropDatabase(options.stack.databaseUrl, database);
-      urls.set(name, await createDatabase(options.stack.databaseUrl, database));
-      processes.set(
-        name,
-        new ServiceProcess({
-          name,
-          main: mainOf(name),
-          cwd: repoRoot,
-          port,
-          logFile: join(logDir, `${name}.log`),
-          env: {
-            PORT: String(port),
-            DATABASE_URL: databaseUrlFor(options.stack.databaseUrl, database),
-            KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
-            SCHEMA_REGISTRY_URL: options.stack.schemaRegistryUrl,
-            ...(name === 'saga-monitor' ? {} : { SAGAFLOW_CODEC: 'avro' }),
-            ...options.env?.[name],
-          },
-        }),
-      );
+    const logDir = options.logDir ?? join(stackDir, 'logs', 'system');
+    let system: DemoSystem;
+    try {
+      const { processes, urls } = await prepare(names, options, logDir);
+      system = new DemoSystem(processes, urls, options.stack.databaseUrl, release, logDir);
+    } catch (e) {
+      release();
+      throw e;
     }
-    const system = new DemoSystem(processes, urls, options.stack.databaseUrl, logDir);
     try {
       // one at a time: three Nest start-ups at once on two cores only make each slower
-      for (const p of processes.values()) await p.startHealthy();
+      for (const p of system.all()) await p.startHealthy();
     } catch (e) {
       await system.stop();
       throw e;
@@ -136,9 +128,13 @@ export class DemoSystem {
     return [...this.processes.values()];
   }
 
-  /** SIGTERM to every process, in reverse start order, waiting for each to exit. */
+  /** SIGTERM to every process, in reverse start order, waiting for each to exit; then frees the machine for another system. */
   async stop(): Promise<void> {
-    for (const p of [...this.processes.values()].reverse()) await p.stop();
+    try {
+      for (const p of [...this.processes.values()].reverse()) await p.stop();
+    } finally {
+      this.releaseLock();
+    }
   }
 
   /** {@link stop}, then drops the system's databases (tests clean up after themselves). */
@@ -149,4 +145,40 @@ export class DemoSystem {
       await dropDatabase(this.adminUrl, name).catch(() => undefined);
     }
   }
+}
+
+/** Checks the ports, creates the databases and describes each process (nothing is started yet). */
+async function prepare(
+  names: readonly SystemService[],
+  options: DemoSystemOptions,
+  logDir: string,
+): Promise<{ processes: Map<SystemService, ServiceProcess>; urls: Map<SystemService, string> }> {
+  const processes = new Map<SystemService, ServiceProcess>();
+  const urls = new Map<SystemService, string>();
+  for (const name of names) {
+    const port = options.ports?.[name] ?? defaultPorts[name];
+    await assertPortFree(port, name);
+    const database = options.databases?.[name] ?? defaultDatabaseName(name);
+    if (!options.keepDatabases?.includes(name)) await dropDatabase(options.stack.databaseUrl, database);
+    urls.set(name, await createDatabase(options.stack.databaseUrl, database));
+    processes.set(
+      name,
+      new ServiceProcess({
+        name,
+        main: mainOf(name),
+        cwd: repoRoot,
+        port,
+        logFile: join(logDir, `${name}.log`),
+        env: {
+          PORT: String(port),
+          DATABASE_URL: databaseUrlFor(options.stack.databaseUrl, database),
+          KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
+          SCHEMA_REGISTRY_URL: options.stack.schemaRegistryUrl,
+          ...(name === 'saga-monitor' ? {} : { SAGAFLOW_CODEC: 'avro' }),
+          ...options.env?.[name],
+        },
+      }),
+    );
+  }
+  return { processes, urls };
 }

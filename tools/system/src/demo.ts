@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   const system = await DemoSystem.start({
     stack,
     monitor: values['no-monitor'] ? 'off' : 'auto',
+    purpose: 'npm run demo',
+    log: (line) => console.log(line),
     keepDatabases: ['saga-monitor'],
     env: {
       'order-service': { ORDER_STEP_TIMEOUT: stepTimeout },

@@ -22,6 +22,7 @@ export {
 } from './system-services';
 export { ensureBuilt, isStale, mainOf } from './ensure-built';
 export { freePort, assertPortFree } from './free-port';
+export { takeSystemLock } from './system-lock';
 export {
   SystemClient,
   type OrderLineInput,

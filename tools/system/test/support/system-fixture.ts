@@ -69,6 +69,8 @@ export function useSystem(
       databases,
       env,
       logDir: join(loadStackConfig().stackDir, 'logs', 'system', `e2e-${label}-${run}`),
+      purpose: `e2e ${label}`,
+      log: (line) => console.log(line),
     });
     fx.client = new SystemClient({
       order: fx.system.url('order-service'),
