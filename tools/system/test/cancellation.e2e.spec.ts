@@ -66,6 +66,8 @@ beforeAll(async () => {
   system = await DemoSystem.start({
     stack,
     monitor: 'auto',
+    purpose: 'e2e cancellation.e2e.spec.ts',
+    log: (line) => console.log(line),
     ports,
     databases,
     env: {
