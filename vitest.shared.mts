@@ -11,6 +11,7 @@ export const sourceAliases = {
   '@sagaflow/outbox-relay': resolve(root, 'libs/outbox-relay/src/index.ts'),
   // the subpath alias must come before its package's alias: Vite matches aliases by prefix, in order
   '@sagaflow/saga-core/testing': resolve(root, 'libs/saga-core/src/testing/index.ts'),
+  '@sagaflow/saga-core/graph': resolve(root, 'libs/saga-core/src/graph/index.ts'),
   '@sagaflow/saga-core': resolve(root, 'libs/saga-core/src/index.ts'),
   '@sagaflow/contracts': resolve(root, 'libs/contracts/src/index.ts'),
   '@sagaflow/service-kit': resolve(root, 'libs/service-kit/src/index.ts'),

@@ -1,5 +1,5 @@
 import type { DeclaredReaction } from './declared-reactions';
-import { findCycles } from './find-cycles';
+import { findElementaryCycles } from '@sagaflow/saga-core/graph';
 
 /** One hop of a cycle: `service` reacts to `event` (with `handlers`) and may emit `emits`. */
 export interface CycleHop {
@@ -35,7 +35,7 @@ export function reactionCycles(reactions: readonly DeclaredReaction[], maxCycles
       via.set(key, [...(via.get(key) ?? []), r]);
     }
   }
-  return findCycles(graph, maxCycles).map((types) => {
+  return findElementaryCycles(graph, { maxCycles }).map((types) => {
     const hops = types.map((event, i): CycleHop => {
       const emits = types[(i + 1) % types.length]!;
       const rs = via.get(`${event}\u0000${emits}`)!;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findCycles } from './find-cycles';
+import { findElementaryCycles as findCycles } from './find-elementary-cycles';
 
 const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
 
-describe('findCycles', () => {
+describe('findElementaryCycles', () => {
   it('finds none in a DAG', () => {
     expect(findCycles(graph({ a: ['b', 'c'], b: ['c'], c: [] }))).toEqual([]);
   });
@@ -34,12 +34,12 @@ describe('findCycles', () => {
   it('stops at maxCycles on a dense graph', () => {
     const nodes = 'abcdefgh'.split('');
     const complete = new Map(nodes.map((n) => [n, nodes.filter((m) => m !== n)]));
-    expect(findCycles(complete, 7)).toHaveLength(7);
+    expect(findCycles(complete, { maxCycles: 7 })).toHaveLength(7);
   });
 
   it('does not overflow the stack on a long chain', () => {
     const n = 20_000;
     const chain = new Map(Array.from({ length: n }, (_, i) => [`n${i}`, [`n${(i + 1) % n}`]]));
-    expect(findCycles(chain, 1)).toHaveLength(1);
+    expect(findCycles(chain, { maxCycles: 1 })).toHaveLength(1);
   });
 });
