@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { waitFor } from '@sagaflow/stack';
 
 /** How to run one service: a Node entry point, its environment, its port and where its log goes. */
 export interface ServiceProcessSpec {
@@ -80,28 +79,30 @@ export class ServiceProcess {
 
   /**
    * Polls `GET /health` until it answers 200.
-   * @throws Error naming the service and its log when the deadline passes or the process exits first.
+   * @throws Error naming the service and its log when the deadline passes, or at once when the process exits.
    */
   async waitHealthy(timeoutMs = 120_000): Promise<void> {
-    await waitFor(
-      async () => {
-        if (!this.child)
-          throw new Error(`${this.spec.name} is not running (${this.lastExit ?? 'never started'})`);
-        const res = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(5_000) });
-        return res.ok;
-      },
-      {
-        timeoutMs,
-        intervalMs: 250,
-        description: `${this.spec.name} to answer 200 on ${this.url}/health (log: ${this.spec.logFile})`,
-      },
-    ).catch((e: Error) => {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer yet';
+    for (;;) {
+      // not waitFor(): a process that died will never answer, so stop polling at once and say so
       if (!this.child)
         throw new Error(
-          `${this.spec.name} ${this.lastExit ?? 'stopped'} before it was healthy; see ${this.spec.logFile}`,
+          `${this.spec.name} ${this.lastExit ?? 'was not started'} before it was healthy; see ${this.spec.logFile}`,
         );
-      throw e;
-    });
+      try {
+        const res = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(5_000) });
+        if (res.ok) return;
+        last = `${res.status} ${await res.text()}`;
+      } catch (e) {
+        last = (e as Error).message;
+      }
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.spec.name} did not answer 200 on ${this.url}/health within ${timeoutMs} ms (last: ${last}); see ${this.spec.logFile}`,
+        );
+      await new Promise((r) => setTimeout(r, 250)); // poll interval
+    }
   }
 
   /** Starts it and waits until healthy. */
