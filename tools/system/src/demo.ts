@@ -67,8 +67,10 @@ async function main(): Promise<void> {
     })();
     return stopping;
   };
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and relayed by tsx), and a
+  // second signal without a listener would kill it before the services are stopped and the lock freed
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => void shutdown().then(() => process.exit(0)));
+    process.on(signal, () => void shutdown().then(() => process.exit(0)));
 
   const client = new SystemClient({
     order: system.url('order-service'),
