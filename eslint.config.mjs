@@ -19,7 +19,12 @@ export default tseslint.config(
   {
     // Nest resolves constructor parameters by their emitted type metadata, so those imports must stay
     // value imports even when they look type-only.
-    files: ['apps/**/*.ts', 'libs/saga-core/**/*.ts', 'libs/outbox-relay/src/nest/**/*.ts'],
+    files: [
+      'apps/**/*.ts',
+      'libs/saga-core/**/*.ts',
+      'libs/outbox-relay/src/nest/**/*.ts',
+      'libs/service-kit/**/*.ts',
+    ],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
 );

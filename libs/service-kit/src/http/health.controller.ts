@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/consistent-type-imports -- Nest resolves constructor parameters by their emitted type metadata, so these imports must stay value imports (the root config exempts apps/**, not this lib). */
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { SagaflowHealth } from '@sagaflow/saga-core';
 import type { Response } from 'express';

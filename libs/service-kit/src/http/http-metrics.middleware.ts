@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/consistent-type-imports -- Nest resolves constructor parameters by their emitted type metadata, so these imports must stay value imports (the root config exempts apps/**, not this lib). */
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppMetrics } from './app-metrics';

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/consistent-type-imports -- Nest resolves constructor parameters by their emitted type metadata, so these imports must stay value imports (the root config exempts apps/**, not this lib). */
 import { Controller, Get, Header } from '@nestjs/common';
 import { SagaflowMetrics } from '@sagaflow/saga-core';
 import { Registry } from 'prom-client';
