@@ -8,6 +8,7 @@ import { ConfigResourceTypes } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   CommandHandler,
+  OnEvent,
   SagaflowContext,
   SagaflowHealth,
   SagaflowMetrics,
@@ -16,7 +17,7 @@ import {
   SagaflowTransport,
   type MessageContext,
 } from '../src/index';
-import type { Contracts, OrderCommand } from './sample-app/contracts';
+import type { Contracts, OrderCommand, OrderReply } from './sample-app/contracts';
 import { createOrderSaga } from './sample-app/order-saga';
 import { createParticipant, effectsOf, participantSchemaSql } from './sample-app/participant';
 import { memoryLogger } from './sample-app/services';
@@ -66,7 +67,18 @@ function participantModule(suite: SampleSuite) {
       return this.base.refund(cmd, ctx);
     }
   }
-  return { ReserveController, OtherCommands };
+  // A reaction that only wants big charges: the others must cost no transaction and no inbox row.
+  @Injectable()
+  class BigChargeWatcher {
+    @OnEvent(c.PaymentCharged, { when: (e: OrderReply) => e.amount >= 1_000 })
+    async bigCharge(e: OrderReply, ctx: MessageContext): Promise<void> {
+      await ctx.client.query(
+        'insert into sample_effect (order_id, action, correlation_id) values ($1, $2, $3)',
+        [e.orderId, 'big-charge-seen', ctx.headers.correlationId],
+      );
+    }
+  }
+  return { ReserveController, OtherCommands, BigChargeWatcher };
 }
 
 function rootConfig(suite: SampleSuite, role: 'orders' | 'participant') {
@@ -96,11 +108,11 @@ describe('SagaflowModule: sagas, participants and the transport in NestJS apps',
   beforeAll(async () => {
     suite = await createSampleSuite(stack, 'nest');
     await suite.participantDb.query(participantSchemaSql);
-    const { ReserveController, OtherCommands } = participantModule(suite);
+    const { ReserveController, OtherCommands, BigChargeWatcher } = participantModule(suite);
     const participantRef = await Test.createTestingModule({
       imports: [SagaflowModule.forRoot(rootConfig(suite, 'participant'))],
       controllers: [ReserveController],
-      providers: [OtherCommands],
+      providers: [OtherCommands, BigChargeWatcher],
     }).compile();
     participantApp = participantRef.createNestApplication({ logger: false });
     participantApp.connectMicroservice({ strategy: participantApp.get(SagaflowTransport) });
@@ -137,6 +149,38 @@ describe('SagaflowModule: sagas, participants and the transport in NestJS apps',
     ).toBeGreaterThanOrEqual(1);
   });
 
+  it('@OnEvent({ when }) handles only the events it wants; the rest cost no transaction and are counted', async () => {
+    const small = newOrderId('nest-small');
+    const big = newOrderId('nest-big');
+    await placeOrder(suite, orderApp.get(SagaflowTransactions), small, 'ok', 100);
+    await placeOrder(suite, orderApp.get(SagaflowTransactions), big, 'ok', 5_000);
+    await waitForStatus(suite, small, 'COMPLETED');
+    await waitForStatus(suite, big, 'COMPLETED');
+    await waitFor(async () => (await effectsOf(suite.participantDb, big)).includes('big-charge-seen'), {
+      timeoutMs: 30_000,
+      description: 'the big charge reaction',
+    });
+    const consumer = `${suite.env.id}-participant:BigChargeWatcher.bigCharge`;
+    await waitFor(
+      async () =>
+        (await metricValue(
+          await participantApp.get(SagaflowMetrics).registry.metrics(),
+          'sagaflow_messages_handled_total',
+          {
+            consumer,
+            outcome: 'filtered',
+          },
+        )) >= 1,
+      { timeoutMs: 30_000, description: 'the small charge counted as filtered' },
+    );
+    expect(await effectsOf(suite.participantDb, small)).not.toContain('big-charge-seen');
+    const inbox = await suite.participantDb.query(
+      'select count(*)::int as n from sagaflow.inbox where consumer = $1',
+      [consumer],
+    );
+    expect(inbox.rows[0].n).toBe(1);
+  });
+
   it('an in-flight instance keeps the definition version it started with', async () => {
     const orderId = newOrderId('v1');
     const correlationId = newMessageId();
@@ -170,6 +214,7 @@ describe('SagaflowModule: sagas, participants and the transport in NestJS apps',
     const document = JSON.parse(reactions.rows[0].document);
     expect(document.reactions.map((r: { handler: string }) => r.handler).sort()).toEqual(
       [
+        'BigChargeWatcher.bigCharge',
         'OtherCommands.charge',
         'OtherCommands.refund',
         'OtherCommands.release',

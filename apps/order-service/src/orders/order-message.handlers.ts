@@ -17,6 +17,13 @@ import { lockOrder, recordSagaId, setOrderStatus } from './order-store';
  * `sagaflow.lifecycle` — Compensated or Failed marks the order REJECTED. Reading the lifecycle (rather
  * than a RejectOrder command) covers every way a saga ends, timeouts included; see docs/decisions/0016.
  */
+/** The transitions that change an order: the saga's id on Started, the rejection on Compensated / Failed. */
+const decisiveTransitions: ReadonlySet<SagaTransitionEvent['transition']> = new Set([
+  'Started',
+  'Compensated',
+  'Failed',
+]);
+
 @Injectable()
 export class OrderMessageHandlers {
   private readonly log: StructuredLogger;
@@ -46,9 +53,12 @@ export class OrderMessageHandlers {
   }
 
   /** Started → the order learns its saga id; Compensated / Failed → REJECTED with the reason, + OrderRejected. */
-  @OnEvent(SagaTransition, { emits: [OrderRejected] })
+  @OnEvent(SagaTransition, {
+    emits: [OrderRejected],
+    // most lifecycle records change nothing here: skip them before a transaction opens
+    when: (e) => e.sagaType === orderFulfilmentType && decisiveTransitions.has(e.transition),
+  })
   async sagaTransition(event: SagaTransitionEvent, ctx: MessageContext): Promise<void> {
-    if (event.sagaType !== orderFulfilmentType) return;
     const orderId = event.correlationKey;
     if (event.transition === 'Started') return recordSagaId(ctx.client, orderId, event.sagaId);
     if (event.transition !== 'Compensated' && event.transition !== 'Failed') return;

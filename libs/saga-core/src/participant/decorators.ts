@@ -9,9 +9,15 @@ export interface CommandHandlerOptions {
 }
 
 /** Options of {@link OnEvent}. */
-export interface OnEventOptions {
+export interface OnEventOptions<T = unknown> {
   /** The events the reaction may emit; published in the service's reactions and enforced by `ctx.emit`. */
   emits?: readonly AnyMessageType[];
+  /**
+   * Which events the reaction handles at all, decided on the decoded payload before any transaction
+   * opens. The others are counted (`outcome="filtered"`) and logged at debug, never handled: a cheap
+   * way to follow a busy topic (e.g. `sagaflow.lifecycle`) for the few records that matter. Must be pure.
+   */
+  when?: (event: T) => boolean;
 }
 
 type Handler<T> = (message: T, ctx: MessageContext) => Promise<void>;
@@ -21,6 +27,7 @@ function reactionDecorator<T>(
   type: MessageType<T>,
   kind: 'command' | 'event',
   emits: readonly AnyMessageType[] | undefined,
+  when?: (message: T) => boolean,
 ) {
   return (target: object, method: string | symbol, descriptor: TypedPropertyDescriptor<Handler<T>>): void => {
     const where = `${target.constructor.name}.${String(method)}`;
@@ -34,11 +41,15 @@ function reactionDecorator<T>(
     if (emits !== undefined && (!Array.isArray(emits) || emits.some((e) => typeof e?.name !== 'string'))) {
       throw new DefinitionError(`${where}: ${decorator}(${type.name}) emits must be a list of message types`);
     }
+    if (when !== undefined && typeof when !== 'function') {
+      throw new DefinitionError(`${where}: ${decorator}(${type.name}) when must be a function of the event`);
+    }
     addReaction(target.constructor, {
       method: String(method),
       messageType: type as MessageType,
       kind,
       emits: emits as readonly MessageType[] | undefined,
+      when: when as ((payload: unknown) => boolean) | undefined,
     });
     ParticipantDiscovery(true)(target.constructor);
   };
@@ -66,6 +77,6 @@ export function CommandHandler<T>(type: MessageType<T>, options: CommandHandlerO
  * ＠OnEvent(OrderCancellationRequested, { emits: [StockRestocked] })
  * async onCancel(e: OrderCancellationRequested, ctx: MessageContext) { … }
  */
-export function OnEvent<T>(type: MessageType<T>, options: OnEventOptions = {}) {
-  return reactionDecorator<T>('@OnEvent', type, 'event', options.emits);
+export function OnEvent<T>(type: MessageType<T>, options: OnEventOptions<T> = {}) {
+  return reactionDecorator<T>('@OnEvent', type, 'event', options.emits, options.when);
 }

@@ -9,6 +9,8 @@ export interface ReactionMetadata {
   kind: 'command' | 'event';
   /** What the method may emit (published in the service's reactions document); undefined when not declared. */
   emits: readonly MessageType[] | undefined;
+  /** `@OnEvent({ when })`: which events the method handles at all. */
+  when?: (payload: unknown) => boolean;
 }
 
 const store = new WeakMap<object, ReactionMetadata[]>();

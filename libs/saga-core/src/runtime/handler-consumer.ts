@@ -21,6 +21,10 @@ export class HandlerConsumer implements RecordConsumer {
     this.origin = handler.origin;
   }
 
+  accepts(message: IncomingMessage): boolean {
+    return this.handler.accepts?.(message.payload) ?? true;
+  }
+
   async apply(client: PoolClient, message: IncomingMessage, now: Date): Promise<ApplyResult> {
     const ctx = new TransactionalMessageContext(client, message.headers, now, this.writer, this.handler);
     await this.handler.invoke(structuredClone(message.payload), ctx);

@@ -13,6 +13,8 @@ export interface MessageHandlerRegistration {
   messageType: MessageType;
   kind: 'command' | 'event';
   emits: readonly MessageType[] | undefined;
+  /** Whether the handler wants this payload at all (`@OnEvent({ when })`); absent means every one. */
+  accepts?: (payload: unknown) => boolean;
   invoke(payload: unknown, ctx: MessageContext): Promise<unknown>;
 }
 
@@ -31,6 +33,7 @@ export function handlersOf(instances: readonly object[]): MessageHandlerRegistra
         messageType: r.messageType,
         kind: r.kind,
         emits: r.emits,
+        accepts: r.when,
         invoke: (payload, ctx) => fn.call(instance, payload, ctx),
       });
     }

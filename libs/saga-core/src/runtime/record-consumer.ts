@@ -21,6 +21,8 @@ export interface RecordConsumer {
   /** For errors: `Saga OrderFulfilment` or `Class.method`. */
   readonly origin: string;
   readonly retry: RetrySettings;
+  /** Whether this consumer handles the message at all; checked before any transaction opens. */
+  accepts?(message: IncomingMessage): boolean;
   /** Applies the message inside `client`'s transaction (the inbox row is already inserted). */
   apply(client: PoolClient, message: IncomingMessage, now: Date): Promise<ApplyResult>;
   /** The saga instance to mark stuck when the message is dead-lettered, if one correlates. */

@@ -122,10 +122,14 @@ export class RecordDispatcher {
         consumer.retry,
         consumer.origin,
         () =>
-          inTransaction(this.d.pool, async (client): Promise<ApplyResult | 'duplicate'> => {
-            if (!(await insertInbox(client, consumer.name, h.messageId, h.messageType))) return 'duplicate';
-            return consumer.apply(client, message, new Date());
-          }),
+          // a consumer that does not want the message at all costs no transaction and no inbox row
+          consumer.accepts && !consumer.accepts(message)
+            ? Promise.resolve<ApplyResult | 'duplicate' | 'filtered'>('filtered')
+            : inTransaction(this.d.pool, async (client): Promise<ApplyResult | 'duplicate'> => {
+                if (!(await insertInbox(client, consumer.name, h.messageId, h.messageType)))
+                  return 'duplicate';
+                return consumer.apply(client, message, new Date());
+              }),
         {
           signal: this.d.signal,
           onRetry: (error, attempt, delayMs) => {
@@ -160,9 +164,14 @@ export class RecordDispatcher {
     record: ConsumedRecord,
     h: MessageHeaders,
     consumer: RecordConsumer,
-    result: ApplyResult | 'duplicate',
+    result: ApplyResult | 'duplicate' | 'filtered',
   ): void {
     const f = { ...fields(record, h), consumer: consumer.name };
+    if (result === 'filtered') {
+      this.d.metrics.messageHandled(h.messageType, consumer.name, 'filtered');
+      this.d.logger.debug("message filtered out by the reaction's when()", f);
+      return;
+    }
     if (result === 'duplicate') {
       this.d.metrics.messageHandled(h.messageType, consumer.name, 'duplicate');
       this.d.logger.info('duplicate delivery: already applied, nothing changed', f);
