@@ -59,6 +59,8 @@ export class OrderMessageHandlers {
     when: (e) => e.sagaType === orderFulfilmentType && decisiveTransitions.has(e.transition),
   })
   async sagaTransition(event: SagaTransitionEvent, ctx: MessageContext): Promise<void> {
+    // `when` already skips other sagas' records; the check stays so the method is right on its own
+    if (event.sagaType !== orderFulfilmentType) return;
     const orderId = event.correlationKey;
     if (event.transition === 'Started') return recordSagaId(ctx.client, orderId, event.sagaId);
     if (event.transition !== 'Compensated' && event.transition !== 'Failed') return;
