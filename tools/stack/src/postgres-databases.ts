@@ -51,12 +51,25 @@ export async function createDatabase(adminUrl: string, name: string): Promise<st
   return databaseUrlFor(adminUrl, name);
 }
 
-/** Drops database `name`, disconnecting whoever still uses it. */
+/**
+ * Drops database `name`. Connections that are closing get a moment to finish (a pool's `end()` resolves
+ * before its sockets are gone, and a forced drop would kill them mid-goodbye: an unhandled FATAL 57P01 in
+ * the test that owned them); whoever is still connected after that is disconnected.
+ */
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   assertIdentifier(name);
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ n: number }>(
+        'select count(*)::int as n from pg_stat_activity where datname = $1',
+        [name],
+      );
+      if (rows[0]!.n === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await client.query(`drop database if exists "${name}" with (force)`);
   } finally {
     await client.end();
