@@ -1,4 +1,6 @@
 import { defineMessage } from '@sagaflow/outbox-relay';
+import type { SagaStatus } from '../engine/saga-instance';
+import type { LifecycleTransitionName } from '../engine/saga-outcome';
 
 /** Topic of saga state transitions (DESIGN.md). */
 export const lifecycleTopic = 'sagaflow.lifecycle';
@@ -9,17 +11,9 @@ export interface SagaTransitionEvent {
   sagaType: string;
   definitionVersion: number;
   correlationKey: string;
-  transition:
-    | 'Started'
-    | 'StepCompleted'
-    | 'Compensating'
-    | 'StepCompensated'
-    | 'Completed'
-    | 'Compensated'
-    | 'Failed'
-    | 'TimedOut';
+  transition: LifecycleTransitionName;
   /** Status after the transition. */
-  status: 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'COMPENSATED' | 'FAILED';
+  status: SagaStatus;
   step: string | null;
   reason: string | null;
   /** ISO-8601. */
