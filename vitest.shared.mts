@@ -14,6 +14,7 @@ export const sourceAliases = {
   '@sagaflow/saga-core/graph': resolve(root, 'libs/saga-core/src/graph/index.ts'),
   '@sagaflow/saga-core': resolve(root, 'libs/saga-core/src/index.ts'),
   '@sagaflow/contracts': resolve(root, 'libs/contracts/src/index.ts'),
+  '@sagaflow/service-kit/testing': resolve(root, 'libs/service-kit/src/testing/index.ts'),
   '@sagaflow/service-kit': resolve(root, 'libs/service-kit/src/index.ts'),
 };
 

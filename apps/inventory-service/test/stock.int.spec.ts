@@ -1,8 +1,8 @@
-import { createDatabase, dropDatabase, uniqueDatabaseName } from '@sagaflow/stack';
-import { Pool, type PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import './support/provided-context';
 import { runServiceMigrations } from '@sagaflow/service-kit';
+import { createServiceTestDatabase, type ServiceTestDatabase } from '@sagaflow/service-kit/testing';
 import { inventoryMigrations, inventorySchema } from '../src/stock/inventory-migrations';
 import { releaseStock } from '../src/stock/release-stock';
 import { reserveStock } from '../src/stock/reserve-stock';
@@ -11,46 +11,33 @@ import { restockCancelledOrder } from '../src/stock/restock-cancelled-order';
 // The participant's rules on real PostgreSQL: row locks, CHECKs and concurrent transactions are exactly
 // what an in-memory model cannot show.
 const stack = inject('stack');
-const dbName = uniqueDatabaseName('inventory_spec');
-let pool: Pool;
-
-async function tx<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (e) {
-    await client.query('rollback');
-    throw e;
-  } finally {
-    client.release();
-  }
-}
+let db: ServiceTestDatabase;
+const tx = <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => db.inTx(work);
 
 const seed = (sku: string, quantity: number) =>
-  pool.query(
+  db.pool.query(
     `insert into inventory.stock (sku, available) values ($1, $2) on conflict (sku) do update set available = $2, reserved = 0`,
     [sku, quantity],
   );
 const stock = async (sku: string) =>
   (
-    await pool.query<{ available: number; reserved: number }>(
+    await db.pool.query<{ available: number; reserved: number }>(
       `select available, reserved from inventory.stock where sku = $1`,
       [sku],
     )
   ).rows[0];
 
 beforeAll(async () => {
-  const url = await createDatabase(stack.databaseUrl, dbName);
-  pool = new Pool({ connectionString: url, max: 20 });
-  await runServiceMigrations(pool, inventorySchema, inventoryMigrations);
+  db = await createServiceTestDatabase(
+    stack.databaseUrl,
+    'inventory_spec',
+    inventorySchema,
+    inventoryMigrations,
+  );
 });
 
 afterAll(async () => {
-  await pool?.end();
-  await dropDatabase(stack.databaseUrl, dbName);
+  await db?.drop();
 });
 
 describe('inventory on PostgreSQL', () => {
@@ -164,7 +151,7 @@ describe('inventory on PostgreSQL', () => {
   });
 
   it('stock is conserved: per SKU, reserved equals the lines of RESERVED reservations', async () => {
-    const r = await pool.query<{ sku: string; reserved: number; held: string | null }>(`
+    const r = await db.pool.query<{ sku: string; reserved: number; held: string | null }>(`
       select s.sku, s.reserved,
              (select sum(l.quantity) from inventory.reservation_line l join inventory.reservation r using (order_id)
               where r.status = 'RESERVED' and l.sku = s.sku) as held
@@ -175,13 +162,15 @@ describe('inventory on PostgreSQL', () => {
   it('the CHECK constraint refuses an oversell even if the code were wrong', async () => {
     await seed('G', 1);
     await expect(
-      pool.query(`update inventory.stock set available = available - 2 where sku = 'G'`),
+      db.pool.query(`update inventory.stock set available = available - 2 where sku = 'G'`),
     ).rejects.toThrow(/check constraint/);
   });
 
   it('migrations applied twice change nothing', async () => {
-    await expect(runServiceMigrations(pool, inventorySchema, inventoryMigrations)).resolves.toBeUndefined();
-    const applied = await pool.query(`select version, name from inventory.schema_migrations`);
+    await expect(
+      runServiceMigrations(db.pool, inventorySchema, inventoryMigrations),
+    ).resolves.toBeUndefined();
+    const applied = await db.pool.query(`select version, name from inventory.schema_migrations`);
     expect(applied.rows).toEqual([{ version: 1, name: 'create stock and reservations' }]);
   });
 });

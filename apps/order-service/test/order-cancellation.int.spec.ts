@@ -10,7 +10,7 @@ import { OrderCancellationHandlers } from '../src/cancellation/order-cancellatio
 import { orderMigrations, orderSchema } from '../src/orders/order-migrations';
 import { findOrder, insertOrder, setOrderStatus } from '../src/orders/order-store';
 import { OrdersController } from '../src/orders/orders.controller';
-import { createOrderTestDb, inTx, type Emitted } from './support/order-test-db';
+import { createOrderTestDb, type Emitted } from './support/order-test-db';
 import './support/provided-context';
 
 // The order's side of the choreographed cancellation on real PostgreSQL: the HTTP request (one
@@ -25,7 +25,7 @@ const handlers = new OrderCancellationHandlers(new JsonLogger('order-service', '
 
 const recordingTransactions = {
   run: <T>(fn: (tx: TransactionScope) => Promise<T>, options: { correlationId?: string } = {}) =>
-    inTx(db.pool, (client) =>
+    db.inTx((client) =>
       fn({
         client,
         correlationId: options.correlationId ?? 'generated',
@@ -39,7 +39,7 @@ const recordingTransactions = {
 };
 
 function deliver(handle: (ctx: MessageContext) => Promise<void>): Promise<void> {
-  return inTx(db.pool, async (client: PoolClient) => {
+  return db.inTx(async (client: PoolClient) => {
     const headers: MessageHeaders = {
       messageId: newMessageId(),
       messageType: 'test',
@@ -63,7 +63,7 @@ function deliver(handle: (ctx: MessageContext) => Promise<void>): Promise<void> 
 
 async function order(status: 'APPROVED' | 'PENDING' | 'REJECTED'): Promise<string> {
   const orderId = newMessageId();
-  await inTx(db.pool, async (c) => {
+  await db.inTx(async (c) => {
     await insertOrder(c, {
       orderId,
       customerId: 'c-1',

@@ -6,7 +6,7 @@ import { orderFulfilmentType } from '../src/fulfilment/order-fulfilment.saga';
 import { OrderMessageHandlers } from '../src/orders/order-message.handlers';
 import { findOrder, insertOrder } from '../src/orders/order-store';
 import { JsonLogger } from '@sagaflow/service-kit';
-import { createOrderTestDb, inTx, type Emitted } from './support/order-test-db';
+import { createOrderTestDb, type Emitted } from './support/order-test-db';
 import './support/provided-context';
 
 // The order's side of the saga on real PostgreSQL, handlers called as the runtime calls them: inside one
@@ -18,7 +18,7 @@ const handlers = new OrderMessageHandlers(new JsonLogger('order-service', 'debug
 let emitted: Emitted[];
 
 function deliver(handle: (ctx: MessageContext) => Promise<void>): Promise<void> {
-  return inTx(db.pool, async (client: PoolClient) => {
+  return db.inTx(async (client: PoolClient) => {
     const headers: MessageHeaders = {
       messageId: newMessageId(),
       messageType: 'test',
@@ -59,7 +59,7 @@ const transition = (
 
 async function placeOrder(): Promise<string> {
   const orderId = newMessageId();
-  await inTx(db.pool, (c) =>
+  await db.inTx((c) =>
     insertOrder(c, {
       orderId,
       customerId: 'c-1',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orderMigrations, orderSchema } from '../src/orders/order-migrations';
 import { OrdersController } from '../src/orders/orders.controller';
 import { DatabaseModule } from '@sagaflow/service-kit';
-import { createOrderTestDb, inTx, type Emitted } from './support/order-test-db';
+import { createOrderTestDb, type Emitted } from './support/order-test-db';
 import './support/provided-context';
 
 // The HTTP API on real PostgreSQL. The outbox is recorded instead of published: what reaches Kafka is
@@ -22,7 +22,7 @@ const emitted: Emitted[] = [];
 
 const recordingTransactions = {
   run: <T>(fn: (tx: TransactionScope) => Promise<T>, options: { correlationId?: string } = {}) =>
-    inTx(db.pool, (client) =>
+    db.inTx((client) =>
       fn({
         client,
         correlationId: options.correlationId ?? 'generated',

@@ -1,41 +1,25 @@
-import { createDatabase, dropDatabase, uniqueDatabaseName } from '@sagaflow/stack';
-import { Pool, type PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import './support/provided-context';
 import { chargePayment } from '../src/accounts/charge-payment';
 import { paymentMigrations, paymentSchema } from '../src/accounts/payment-migrations';
 import { refundCancelledOrder } from '../src/accounts/refund-cancelled-order';
 import { refundPayment } from '../src/accounts/refund-payment';
-import { runServiceMigrations } from '@sagaflow/service-kit';
+import { createServiceTestDatabase, type ServiceTestDatabase } from '@sagaflow/service-kit/testing';
 
 // The participant's rules on real PostgreSQL: concurrent charges against one account are what the
 // account row lock is for, and only a real database shows it holds.
 const stack = inject('stack');
-const dbName = uniqueDatabaseName('payment_spec');
-let pool: Pool;
-
-async function tx<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (e) {
-    await client.query('rollback');
-    throw e;
-  } finally {
-    client.release();
-  }
-}
+let db: ServiceTestDatabase;
+const tx = <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => db.inTx(work);
 
 const open = (customerId: string, creditLimit: number) =>
-  pool.query(`insert into payment.account (customer_id, credit_limit) values ($1, $2)`, [
+  db.pool.query(`insert into payment.account (customer_id, credit_limit) values ($1, $2)`, [
     customerId,
     creditLimit,
   ]);
 const account = async (customerId: string) => {
-  const r = await pool.query<{ charged: string; refunded: string }>(
+  const r = await db.pool.query<{ charged: string; refunded: string }>(
     `select charged, refunded from payment.account where customer_id = $1`,
     [customerId],
   );
@@ -43,14 +27,11 @@ const account = async (customerId: string) => {
 };
 
 beforeAll(async () => {
-  const url = await createDatabase(stack.databaseUrl, dbName);
-  pool = new Pool({ connectionString: url, max: 20 });
-  await runServiceMigrations(pool, paymentSchema, paymentMigrations);
+  db = await createServiceTestDatabase(stack.databaseUrl, 'payment_spec', paymentSchema, paymentMigrations);
 });
 
 afterAll(async () => {
-  await pool?.end();
-  await dropDatabase(stack.databaseUrl, dbName);
+  await db?.drop();
 });
 
 describe('payments on PostgreSQL', () => {
@@ -128,7 +109,7 @@ describe('payments on PostgreSQL', () => {
   });
 
   it('money is conserved: per customer, charged − refunded equals the CHARGED amounts', async () => {
-    const r = await pool.query<{ customer_id: string; owed: string; held: string | null }>(`
+    const r = await db.pool.query<{ customer_id: string; owed: string; held: string | null }>(`
       select a.customer_id, a.charged - a.refunded as owed,
              (select sum(amount) from payment.charge c where c.customer_id = a.customer_id and c.status = 'CHARGED') as held
       from payment.account a`);
