@@ -1,16 +1,12 @@
 import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { newMessageId, type MessageHeaders, type MessageType } from '@sagaflow/outbox-relay';
-import { SagaflowTransactions, type MessageContext, type TransactionScope } from '@sagaflow/saga-core';
-import { DatabaseModule, JsonLogger } from '@sagaflow/service-kit';
-import type { PoolClient } from 'pg';
+import { newMessageId } from '@sagaflow/outbox-relay';
+import { type MessageContext } from '@sagaflow/saga-core';
+import { JsonLogger } from '@sagaflow/service-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { OrderCancellationHandlers } from '../src/cancellation/order-cancellation.handlers';
-import { orderMigrations, orderSchema } from '../src/orders/order-migrations';
 import { findOrder, insertOrder, setOrderStatus } from '../src/orders/order-store';
-import { OrdersController } from '../src/orders/orders.controller';
-import { createOrderTestDb, type Emitted } from './support/order-test-db';
+import { createOrderTestDb, deliverRecorded, startOrdersApp, type Emitted } from './support/order-test-db';
 import './support/provided-context';
 
 // The order's side of the choreographed cancellation on real PostgreSQL: the HTTP request (one
@@ -23,43 +19,8 @@ let base: string;
 let emitted: Emitted[];
 const handlers = new OrderCancellationHandlers(new JsonLogger('order-service', 'error', () => undefined));
 
-const recordingTransactions = {
-  run: <T>(fn: (tx: TransactionScope) => Promise<T>, options: { correlationId?: string } = {}) =>
-    db.inTx((client) =>
-      fn({
-        client,
-        correlationId: options.correlationId ?? 'generated',
-        emit: async <P>(type: MessageType<P>, payload: P) => {
-          type.validate(payload);
-          emitted.push({ type: type.name, payload, correlationId: options.correlationId });
-          return newMessageId();
-        },
-      }),
-    ),
-};
-
-function deliver(handle: (ctx: MessageContext) => Promise<void>): Promise<void> {
-  return db.inTx(async (client: PoolClient) => {
-    const headers: MessageHeaders = {
-      messageId: newMessageId(),
-      messageType: 'test',
-      correlationId: 'corr',
-      source: 'test',
-      occurredAt: new Date().toISOString(),
-      contentType: 'application/json',
-    };
-    await handle({
-      headers,
-      now: new Date(),
-      client,
-      emit: async <T>(type: MessageType<T>, payload: T) => {
-        type.validate(payload);
-        emitted.push({ type: type.name, payload });
-        return newMessageId();
-      },
-    });
-  });
-}
+const deliver = (handle: (ctx: MessageContext) => Promise<void>) =>
+  deliverRecorded(db, (e) => emitted.push(e), handle);
 
 async function order(status: 'APPROVED' | 'PENDING' | 'REJECTED'): Promise<string> {
   const orderId = newMessageId();
@@ -84,14 +45,7 @@ const cancel = (orderId: string, body?: unknown) =>
 
 beforeAll(async () => {
   db = await createOrderTestDb(stack, 'order_cancel_spec');
-  const moduleRef = await Test.createTestingModule({
-    imports: [DatabaseModule.forRoot({ url: db.url, schema: orderSchema, migrations: orderMigrations })],
-    controllers: [OrdersController],
-    providers: [{ provide: SagaflowTransactions, useValue: recordingTransactions }],
-  }).compile();
-  app = moduleRef.createNestApplication({ logger: false });
-  await app.listen(0, '127.0.0.1');
-  base = await app.getUrl();
+  ({ app, base } = await startOrdersApp(db, (e) => emitted.push(e)));
 });
 afterAll(async () => {
   await app?.close();

@@ -1,12 +1,11 @@
-import { newMessageId, type MessageHeaders, type MessageType } from '@sagaflow/outbox-relay';
+import { newMessageId } from '@sagaflow/outbox-relay';
 import type { MessageContext, SagaTransitionEvent } from '@sagaflow/saga-core';
-import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { orderFulfilmentType } from '../src/fulfilment/order-fulfilment.saga';
 import { OrderMessageHandlers } from '../src/orders/order-message.handlers';
 import { findOrder, insertOrder } from '../src/orders/order-store';
 import { JsonLogger } from '@sagaflow/service-kit';
-import { createOrderTestDb, type Emitted } from './support/order-test-db';
+import { createOrderTestDb, deliverRecorded, type Emitted } from './support/order-test-db';
 import './support/provided-context';
 
 // The order's side of the saga on real PostgreSQL, handlers called as the runtime calls them: inside one
@@ -17,28 +16,8 @@ const logLines: string[] = [];
 const handlers = new OrderMessageHandlers(new JsonLogger('order-service', 'debug', (l) => logLines.push(l)));
 let emitted: Emitted[];
 
-function deliver(handle: (ctx: MessageContext) => Promise<void>): Promise<void> {
-  return db.inTx(async (client: PoolClient) => {
-    const headers: MessageHeaders = {
-      messageId: newMessageId(),
-      messageType: 'test',
-      correlationId: 'corr',
-      source: 'test',
-      occurredAt: new Date().toISOString(),
-      contentType: 'application/json',
-    };
-    await handle({
-      headers,
-      now: new Date(),
-      client,
-      emit: async <T>(type: MessageType<T>, payload: T) => {
-        type.validate(payload);
-        emitted.push({ type: type.name, payload });
-        return newMessageId();
-      },
-    });
-  });
-}
+const deliver = (handle: (ctx: MessageContext) => Promise<void>) =>
+  deliverRecorded(db, (e) => emitted.push(e), handle);
 
 const transition = (
   orderId: string,

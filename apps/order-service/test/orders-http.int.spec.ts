@@ -1,14 +1,8 @@
 import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { OrderPlaced } from '@sagaflow/contracts';
-import type { MessageType } from '@sagaflow/outbox-relay';
-import { SagaflowTransactions, type TransactionScope } from '@sagaflow/saga-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { orderMigrations, orderSchema } from '../src/orders/order-migrations';
-import { OrdersController } from '../src/orders/orders.controller';
-import { DatabaseModule } from '@sagaflow/service-kit';
-import { createOrderTestDb, type Emitted } from './support/order-test-db';
+import { createOrderTestDb, startOrdersApp, type Emitted } from './support/order-test-db';
 import './support/provided-context';
 
 // The HTTP API on real PostgreSQL. The outbox is recorded instead of published: what reaches Kafka is
@@ -20,25 +14,6 @@ let app: INestApplication;
 let base: string;
 const emitted: Emitted[] = [];
 
-const recordingTransactions = {
-  run: <T>(fn: (tx: TransactionScope) => Promise<T>, options: { correlationId?: string } = {}) =>
-    db.inTx((client) =>
-      fn({
-        client,
-        correlationId: options.correlationId ?? 'generated',
-        emit: async <P>(type: MessageType<P>, payload: P, opts: { correlationId?: string } = {}) => {
-          type.validate(payload);
-          emitted.push({
-            type: type.name,
-            payload,
-            correlationId: opts.correlationId ?? options.correlationId,
-          });
-          return 'message-id';
-        },
-      }),
-    ),
-};
-
 const post = (body: unknown) =>
   fetch(`${base}/orders`, {
     method: 'POST',
@@ -48,14 +23,7 @@ const post = (body: unknown) =>
 
 beforeAll(async () => {
   db = await createOrderTestDb(stack, 'order_http_spec');
-  const moduleRef = await Test.createTestingModule({
-    imports: [DatabaseModule.forRoot({ url: db.url, schema: orderSchema, migrations: orderMigrations })],
-    controllers: [OrdersController],
-    providers: [{ provide: SagaflowTransactions, useValue: recordingTransactions }],
-  }).compile();
-  app = moduleRef.createNestApplication({ logger: false });
-  await app.listen(0, '127.0.0.1');
-  base = await app.getUrl();
+  ({ app, base } = await startOrdersApp(db, (e) => emitted.push(e)));
 });
 
 afterAll(async () => {
