@@ -62,6 +62,11 @@ export type {
 } from './engine/saga-outcome';
 export { SagaTransition, lifecycleTopic, type SagaTransitionEvent } from './lifecycle/saga-lifecycle-message';
 export {
+  SagaTransitions,
+  type SagaTransitionEntry,
+  type SagaTransitionsEvent,
+} from './lifecycle/saga-transitions-message';
+export {
   DefinitionPublished,
   definitionsTopic,
   type DefinitionPublishedEvent,
