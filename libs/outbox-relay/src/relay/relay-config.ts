@@ -22,6 +22,11 @@ export interface OutboxRelayConfig {
   clientId?: string;
   /** Most rows per Kafka batch; default 500. */
   batchSize?: number;
+  /**
+   * Most bytes (keys, values, headers) per Kafka batch; default 1 000 000, under the broker's default
+   * `message.max.bytes`. The rows past it wait for the next batch.
+   */
+  maxBatchBytes?: number;
   /** Fallback poll when no NOTIFY arrives; default 1000 ms. */
   pollIntervalMs?: number;
   /** How often a standby tries to take over; default 1000 ms. */
@@ -82,6 +87,7 @@ const schema = z.object({
   ]),
   clientId: z.string().min(1).default('sagaflow-relay'),
   batchSize: positiveInt(10_000).default(500),
+  maxBatchBytes: z.number().int().min(1024).max(100_000_000).default(1_000_000),
   pollIntervalMs: positiveInt(600_000).default(1000),
   leaderRetryMs: positiveInt(600_000).default(1000),
   leaderCheckMs: positiveInt(600_000).default(2000),
@@ -120,6 +126,7 @@ export interface ResolvedRelayConfig {
   readonly catalog: MessageCatalog;
   readonly clientId: string;
   readonly batchSize: number;
+  readonly maxBatchBytes: number;
   readonly pollIntervalMs: number;
   readonly leaderRetryMs: number;
   readonly leaderCheckMs: number;
