@@ -36,8 +36,13 @@ export interface SagaflowConfig {
    */
   relay?: { enabled?: boolean; retention?: Duration };
   consumer?: {
-    /** Keys handled in parallel per partition (default 16). One key is always handled in order. */
+    /**
+     * Keys handled in parallel per partition on the isolated path, where a record that failed in its batch
+     * retries alone (default 16). One key is always handled in order.
+     */
     concurrency?: number;
+    /** Most records of a fetched batch applied in one transaction (default 250). */
+    maxRecordsPerTransaction?: number;
     /** Partitions handled in parallel (default 4). */
     partitionsConsumedConcurrently?: number;
     /** Retry of participants' and reactions' messages; sagas use their own `@Saga({ retry })`. */
@@ -81,6 +86,7 @@ export interface ResolvedSagaflowConfig {
   readonly relay: { readonly enabled: boolean; readonly retentionMs?: number };
   readonly consumer: {
     readonly concurrency: number;
+    readonly maxRecordsPerTransaction: number;
     readonly partitionsConsumedConcurrently: number;
     readonly retry: {
       readonly attempts: number;
@@ -151,6 +157,7 @@ const schema = z.object({
   consumer: z
     .object({
       concurrency: positiveInt(1000).default(16),
+      maxRecordsPerTransaction: positiveInt(10_000).default(250),
       partitionsConsumedConcurrently: positiveInt(1000).default(4),
       retry: z
         .object({
@@ -166,6 +173,7 @@ const schema = z.object({
     })
     .default({
       concurrency: 16,
+      maxRecordsPerTransaction: 250,
       partitionsConsumedConcurrently: 4,
       retry: { attempts: 5 },
       fromBeginning: true,
@@ -238,6 +246,7 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
         : { enabled: c.relay.enabled, retentionMs: ms(c.relay.retention, 0) },
     consumer: {
       concurrency: c.consumer.concurrency,
+      maxRecordsPerTransaction: c.consumer.maxRecordsPerTransaction,
       partitionsConsumedConcurrently: c.consumer.partitionsConsumedConcurrently,
       retry,
       groupId: c.consumer.groupId ?? c.service,
