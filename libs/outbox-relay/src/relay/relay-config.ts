@@ -58,7 +58,7 @@ export interface OutboxRelayConfig {
 
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
-const schema = z.object({
+const schema = z.strictObject({
   databaseUrl: z
     .string()
     .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// or postgresql:// URL'),
@@ -66,8 +66,8 @@ const schema = z.object({
     .array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'each broker must be host:port'))
     .min(1, 'must name at least one broker'),
   codec: z.union([
-    z.object({ kind: z.literal('avro'), registryUrl: z.url({ protocol: /^https?$/ }) }),
-    z.object({ kind: z.literal('json') }),
+    z.strictObject({ kind: z.literal('avro'), registryUrl: z.url({ protocol: /^https?$/ }) }),
+    z.strictObject({ kind: z.literal('json') }),
     z.custom<MessageCodec>(
       (v) =>
         typeof (v as MessageCodec)?.encode === 'function' &&
@@ -94,7 +94,7 @@ const schema = z.object({
   retentionMs: z.number().int().min(0).max(31_536_000_000).default(0),
   cleanupIntervalMs: positiveInt(86_400_000).default(60_000),
   backoff: z
-    .object({ initialMs: positiveInt(600_000).default(200), maxMs: positiveInt(3_600_000).default(10_000) })
+    .strictObject({ initialMs: positiveInt(600_000).default(200), maxMs: positiveInt(3_600_000).default(10_000) })
     .refine((b) => b.maxMs >= b.initialMs, {
       message: 'maxMs cannot be less than initialMs',
       path: ['maxMs'],
@@ -102,7 +102,7 @@ const schema = z.object({
     .default({ initialMs: 200, maxMs: 10_000 }),
   sendRetries: z.number().int().min(1).max(100).default(3),
   createTopics: z
-    .union([z.boolean(), z.object({ numPartitions: positiveInt(10_000).optional() })])
+    .union([z.boolean(), z.strictObject({ numPartitions: positiveInt(10_000).optional() })])
     .default(true),
   logger: z
     .custom<RelayLogger>(

@@ -122,7 +122,7 @@ const ms = (v: unknown, fallback: number): number =>
   v === undefined ? fallback : toMilliseconds(v as Duration, '');
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
-const schema = z.object({
+const schema = z.strictObject({
   service: z
     .string()
     .regex(
@@ -132,15 +132,15 @@ const schema = z.object({
   databaseUrl: z
     .string()
     .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// or postgresql:// URL'),
-  kafka: z.object({
+  kafka: z.strictObject({
     brokers: z
       .array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'each broker must be host:port'))
       .min(1, 'must name at least one broker (there is no default broker)'),
     clientId: z.string().min(1).optional(),
   }),
   codec: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('avro'), registryUrl: z.url({ protocol: /^https?$/ }) }),
-    z.object({ kind: z.literal('json') }),
+    z.strictObject({ kind: z.literal('avro'), registryUrl: z.url({ protocol: /^https?$/ }) }),
+    z.strictObject({ kind: z.literal('json') }),
   ]),
   catalog: z
     .array(
@@ -152,15 +152,15 @@ const schema = z.object({
     )
     .min(1, 'must hold at least one message type'),
   relay: z
-    .object({ enabled: z.boolean().default(true), retention: duration.optional() })
+    .strictObject({ enabled: z.boolean().default(true), retention: duration.optional() })
     .default({ enabled: true }),
   consumer: z
-    .object({
+    .strictObject({
       concurrency: positiveInt(1000).default(16),
       maxRecordsPerTransaction: positiveInt(10_000).default(250),
       partitionsConsumedConcurrently: positiveInt(1000).default(4),
       retry: z
-        .object({
+        .strictObject({
           attempts: positiveInt(1000).default(5),
           initialBackoff: duration.optional(),
           maxBackoff: duration.optional(),
@@ -179,15 +179,15 @@ const schema = z.object({
       fromBeginning: true,
     }),
   deadlines: z
-    .object({
+    .strictObject({
       pollInterval: duration.optional(),
       batchSize: positiveInt(10_000).default(100),
       enabled: z.boolean().default(true),
     })
     .default({ batchSize: 100, enabled: true }),
   onMissingInstance: z.enum(['fault', 'discard']).default('fault'),
-  database: z.object({ poolSize: positiveInt(1000).default(20) }).default({ poolSize: 20 }),
-  topics: z.object({ numPartitions: positiveInt(10_000).optional() }).default({}),
+  database: z.strictObject({ poolSize: positiveInt(1000).default(20) }).default({ poolSize: 20 }),
+  topics: z.strictObject({ numPartitions: positiveInt(10_000).optional() }).default({}),
   logger: z
     .custom<SagaflowLogger>(
       (v) =>
