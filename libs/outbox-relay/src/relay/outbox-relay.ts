@@ -58,6 +58,7 @@ export class OutboxRelay {
   private cleaning = false;
   private topicsReady = false;
   private failures = 0;
+  private setAsideChanged = false;
   private readonly hops: Histogram<'stage'>;
 
   /** @throws ConfigError naming the setting at fault; nothing has connected yet. */
@@ -151,6 +152,7 @@ export class OutboxRelay {
   /** Makes set-aside rows eligible again, e.g. after fixing what made them fail. @returns how many. */
   async retrySetAside(): Promise<number> {
     const n = await retrySetAside(this.requirePool());
+    this.setAsideChanged = true;
     this.wakeSignal.notify();
     return n;
   }
@@ -216,8 +218,16 @@ export class OutboxRelay {
       mark = undefined;
       marking = [];
     };
-    // known to the leader (it sets rows aside itself); re-read when idle, as an operator may delete one
+    // known to the leader (it sets rows aside itself); re-read when idle, after retrySetAside(), and at
+    // least every poll interval under load, as an operator may delete or fix a row while traffic flows
     let setAside: SetAsideKey[] = await readSetAsideKeys(pool);
+    let setAsideReadAt = Date.now();
+    const refreshSetAside = async (): Promise<void> => {
+      if (setAside.length === 0 && !this.setAsideChanged) return;
+      this.setAsideChanged = false;
+      setAside = await readSetAsideKeys(pool);
+      setAsideReadAt = Date.now();
+    };
     this.wakeSignal.reset();
     let claimed: OutboxRow[] = await claim({ limit, setAside });
     try {
@@ -228,7 +238,7 @@ export class OutboxRelay {
           if (!this.running || !lock.isHeld) break;
           if (mark?.settled) await settleMark();
           this.wakeSignal.reset();
-          if (setAside.length > 0) setAside = await readSetAsideKeys(pool);
+          await refreshSetAside();
           claimed = await claim({ limit, inFlight: marking, setAside });
           continue;
         }
@@ -241,6 +251,8 @@ export class OutboxRelay {
         const { send } = capBatchBytes(batch.messages, maxBatchBytes);
         const sending = send.map((m) => m.row.id);
         const sentReadAt = readAt;
+        if (this.setAsideChanged || (setAside.length > 0 && Date.now() - setAsideReadAt >= pollIntervalMs))
+          await refreshSetAside();
         // read ahead while this batch is sent and the previous one marked
         this.wakeSignal.reset();
         const next = claim({ limit, inFlight: [...sending, ...marking], setAside });

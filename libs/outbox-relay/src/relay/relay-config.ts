@@ -94,7 +94,10 @@ const schema = z.strictObject({
   retentionMs: z.number().int().min(0).max(31_536_000_000).default(0),
   cleanupIntervalMs: positiveInt(86_400_000).default(60_000),
   backoff: z
-    .strictObject({ initialMs: positiveInt(600_000).default(200), maxMs: positiveInt(3_600_000).default(10_000) })
+    .strictObject({
+      initialMs: positiveInt(600_000).default(200),
+      maxMs: positiveInt(3_600_000).default(10_000),
+    })
     .refine((b) => b.maxMs >= b.initialMs, {
       message: 'maxMs cannot be less than initialMs',
       path: ['maxMs'],
