@@ -2,6 +2,7 @@ import type { SagaDefinitionDocument } from '@sagaflow/saga-core';
 import type { Pool } from 'pg';
 import { sagaColumns, sagaFromRow, type SagaDbRow } from '../db/saga-columns';
 import { deadLetterDigest, deadLetterLateral, type DeadLetterColumns } from './list-sagas';
+import { sagaActions, type TimelineAction } from './saga-actions';
 import { summarize, type SagaSummary } from './saga-summary';
 
 /** One message of a saga's timeline. */
@@ -49,6 +50,8 @@ export interface TimelineDeadLetter {
   consumer: string | null;
   attempts: number | null;
   failedAt: string | null;
+  /** The operator action that retried or discarded it, if any. */
+  handledBy: { actionId: string; action: string; operator: string; reason: string } | null;
 }
 
 /** A saga with everything known about it. */
@@ -60,6 +63,8 @@ export interface SagaDetail {
   /** True when the timeline was cut at {@link timelineLimit}. */
   messagesTruncated: boolean;
   deadLetters: TimelineDeadLetter[];
+  /** Operator actions on this saga (who, when, what, why), oldest first. */
+  actions: TimelineAction[];
   /** The definition the saga started with, else the newest of its type; null when none was published. */
   definition: SagaDefinitionDocument | null;
 }
@@ -108,17 +113,24 @@ export async function getSaga(
       [`saga:${saga.type}`, saga.definitionVersion],
     ),
   ]);
+  const timelineTransitions: TimelineTransition[] = transitions.rows.map((r) => ({
+    messageId: r.message_id,
+    transition: r.transition,
+    status: r.status,
+    step: r.step,
+    reason: r.reason,
+    at: (r.at as Date).toISOString(),
+    instanceVersion: r.instance_version,
+  }));
+  const actions = await sagaActions(pool, id, timelineTransitions);
+  const handled = new Map(
+    actions
+      .filter((a) => a.deadLetter !== null && a.outcome !== 'failed')
+      .map((a) => [`${a.deadLetter!.topic}/${a.deadLetter!.partition}/${a.deadLetter!.offset}`, a]),
+  );
   return {
     saga,
-    transitions: transitions.rows.map((r) => ({
-      messageId: r.message_id,
-      transition: r.transition,
-      status: r.status,
-      step: r.step,
-      reason: r.reason,
-      at: (r.at as Date).toISOString(),
-      instanceVersion: r.instance_version,
-    })),
+    transitions: timelineTransitions,
     messages: messages.rows.slice(0, timelineLimit).map((r) => ({
       topic: r.topic,
       partition: r.partition,
@@ -151,7 +163,12 @@ export async function getSaga(
       consumer: r.consumer,
       attempts: r.attempts,
       failedAt: (r.failed_at as Date | null)?.toISOString() ?? null,
+      handledBy: ((a) =>
+        a ? { actionId: a.actionId, action: a.action, operator: a.operator, reason: a.reason } : null)(
+        handled.get(`${r.topic}/${r.partition}/${r.offset}`),
+      ),
     })),
+    actions,
     definition: definition.rows[0]?.document ?? null,
   };
 }

@@ -4,6 +4,7 @@ import { encodeCursor } from './cursor';
 import type { ListQuery } from './parse-list-query';
 import { summarize, type DeadLetterDigest, type SagaSummary } from './saga-summary';
 import { stuckSql } from './stuck';
+import { unresolvedDeadLetterSql } from '../actions/action-store';
 
 /** A page of the saga list. */
 export interface SagaPage {
@@ -17,7 +18,7 @@ export const deadLetterLateral = /* sql */ `
   left join lateral (
     select count(*) over () as dl_count, d.error_code as dl_code, d.error_message as dl_message,
       d.failed_at as dl_at, d.topic as dl_topic
-    from monitor.dead_letter d where d.correlation_id = s.correlation_id
+    from monitor.dead_letter d where d.correlation_id = s.correlation_id and ${unresolvedDeadLetterSql}
     order by d.failed_at desc limit 1
   ) dl on true`;
 
