@@ -39,7 +39,11 @@ export async function handleAction(
   }
   if (access !== 'operate') {
     req.resume();
-    return sendError(res, 403, 'this token may read, not operate: use the operator token');
+    return sendError(
+      res,
+      403,
+      'this request may read, not operate: it needs the operator token (Authorization: Bearer <MONITOR_OPERATOR_TOKEN>)',
+    );
   }
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
     return sendError(res, 415, 'the body must be application/json');

@@ -2,6 +2,7 @@ import type { SagaDefinitionDocument } from '@sagaflow/saga-core';
 import type { Pool } from 'pg';
 import { sagaColumns, sagaFromRow, type SagaDbRow } from '../db/saga-columns';
 import { deadLetterDigest, deadLetterLateral, type DeadLetterColumns } from './list-sagas';
+import { messageHops, type MessageHops } from './message-hops';
 import { sagaActions, type TimelineAction } from './saga-actions';
 import { summarize, type SagaSummary } from './saga-summary';
 
@@ -22,6 +23,8 @@ export interface TimelineMessage {
   headers: Record<string, string>;
   payload: unknown;
   decodeError: string | null;
+  /** Where this message's time went: to Kafka, and to the transaction that consumed it. */
+  hops: MessageHops;
 }
 
 /** One lifecycle transition of a saga. */
@@ -128,26 +131,28 @@ export async function getSaga(
       .filter((a) => a.deadLetter !== null && a.outcome !== 'failed')
       .map((a) => [`${a.deadLetter!.topic}/${a.deadLetter!.partition}/${a.deadLetter!.offset}`, a]),
   );
+  const timeline = messages.rows.slice(0, timelineLimit).map((r) => ({
+    topic: r.topic,
+    partition: r.partition,
+    offset: r.offset,
+    messageId: r.message_id,
+    messageType: r.message_type,
+    causationId: r.causation_id,
+    source: r.source,
+    sagaType: r.saga_type,
+    occurredAt: (r.occurred_at as Date | null)?.toISOString() ?? null,
+    kafkaTimestamp: (r.kafka_timestamp as Date).toISOString(),
+    key: r.record_key,
+    deadLetter: (r.topic as string).endsWith('.dlt'),
+    headers: r.headers,
+    payload: r.payload,
+    decodeError: r.decode_error,
+  }));
+  const hops = messageHops(timeline);
   return {
     saga,
     transitions: timelineTransitions,
-    messages: messages.rows.slice(0, timelineLimit).map((r) => ({
-      topic: r.topic,
-      partition: r.partition,
-      offset: r.offset,
-      messageId: r.message_id,
-      messageType: r.message_type,
-      causationId: r.causation_id,
-      source: r.source,
-      sagaType: r.saga_type,
-      occurredAt: (r.occurred_at as Date | null)?.toISOString() ?? null,
-      kafkaTimestamp: (r.kafka_timestamp as Date).toISOString(),
-      key: r.record_key,
-      deadLetter: (r.topic as string).endsWith('.dlt'),
-      headers: r.headers,
-      payload: r.payload,
-      decodeError: r.decode_error,
-    })),
+    messages: timeline.map((m, i) => ({ ...m, hops: hops[i]! })),
     messagesTruncated: messages.rows.length > timelineLimit,
     deadLetters: deadLetters.rows.map((r) => ({
       topic: r.topic,
