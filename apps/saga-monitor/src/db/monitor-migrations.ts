@@ -216,5 +216,15 @@ export const monitorMigrations: MigrationSet = Object.freeze({
           where dead_letter_topic is not null;
       `,
     },
+    {
+      version: 4,
+      name: 'who emits each message type',
+      // the graph draws an event no reaction declares emitting (one sent from an HTTP handler) from the
+      // services seen sending it (docs/decisions/0064-graph-at-a-glance.md)
+      sql: /* sql */ `
+        create index if not exists message_type_source_idx on monitor.message (message_type, source)
+          where source is not null;
+      `,
+    },
   ]),
 });
