@@ -164,6 +164,24 @@ describe('the web UI shows sagas live in a real browser', () => {
     ).toBe('true');
     expect(await page.getByTestId('undeclared').textContent()).toContain('loyalty-service');
     expect(await page.getByTestId('cycles').textContent()).toContain('ledger-service (Ledger.onInvoice)');
+    // at a glance: no edge label drawn over another, and everything inside the drawing (measured by Chromium)
+    const boxes = await page.getByTestId('edge-label').evaluateAll((els) =>
+      els.map((e) => {
+        const b = (e as SVGGraphicsElement).getBBox();
+        return { x: b.x, y: b.y, w: b.width, h: b.height, text: e.textContent };
+      }),
+    );
+    const svg = await page.getByTestId('interaction-graph').evaluate((e) => {
+      const v = (e as SVGSVGElement).viewBox.baseVal;
+      return { w: v.width, h: v.height };
+    });
+    for (const [i, a] of boxes.entries()) {
+      expect(a.x >= 0 && a.y >= 0 && a.x + a.w <= svg.w && a.y + a.h <= svg.h, `${a.text} inside`).toBe(true);
+      for (const b of boxes.slice(i + 1)) {
+        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+        expect(apart, `"${a.text}" and "${b.text}" overlap`).toBe(true);
+      }
+    }
     await page.screenshot({ path: resolve(output, 'monitor-graph.png'), fullPage: true });
   });
 
