@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { runMigrations } from '@sagaflow/outbox-relay';
+import { AvroRegistryCodec, ensureTopics, runMigrations } from '@sagaflow/outbox-relay';
+import { OperatorActions } from './actions/operator-actions';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
+import { accessWarnings, loopbackOrHost } from './config/access-warnings';
 import type { MonitorConfig } from './config/monitor-config';
 import { monitorMigrations } from './db/monitor-migrations';
 import { resetProjection } from './db/reset-projection';
@@ -114,7 +116,36 @@ export async function startMonitor(
       }
     };
 
+    // operating is off unless an operator token is configured: then, and only then, the monitor writes to Kafka
+    let actions: OperatorActions | undefined;
+    if (config.operatorToken !== undefined) {
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      cleanup.unshift(() => producer.disconnect());
+      const ensured = new Map<string, Promise<void>>();
+      const ensureTopic = (topic: string): Promise<void> => {
+        let p = ensured.get(topic);
+        if (!p) {
+          p = ensureTopics(kafka, [{ topic }]);
+          p.catch(() => ensured.delete(topic));
+          ensured.set(topic, p);
+        }
+        return p;
+      };
+      actions = new OperatorActions({
+        pool,
+        kafka,
+        producer,
+        codec: new AvroRegistryCodec({ registryUrl: config.schemaRegistryUrl }),
+        auditTopic: config.auditTopic,
+        frameworkPrefix: config.frameworkPrefix,
+        ensureTopic,
+        logger,
+      });
+    }
+
     const server = createMonitorServer({
+      actions,
       pool,
       registry: metrics.registry,
       live,
@@ -124,12 +155,12 @@ export async function startMonitor(
       stuckAfterMs: config.stuckAfterMs,
       flowStallMs: config.flowStallMs,
       statsWindowMs: config.statsWindowMs,
-      token: config.token,
+      tokens: { read: config.token, operate: config.operatorToken },
       uiDir: config.uiDir,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, resolve);
+      server.listen(config.port, config.host, resolve);
     });
     cleanup.unshift(
       () =>
@@ -144,14 +175,17 @@ export async function startMonitor(
     cleanup.unshift(() => consumer.stop());
     await consumer.start();
     logger.log('info', 'saga monitor started', {
+      host: config.host,
       port,
       topics: consumer.topics(),
       groupId: config.groupId,
       auth: config.token !== undefined,
+      operatorActions: config.operatorToken !== undefined,
     });
+    for (const warning of accessWarnings(config)) logger.log('warn', warning);
 
     return {
-      url: `http://127.0.0.1:${port}`,
+      url: `http://${loopbackOrHost(config.host)}:${port}`,
       pool,
       topics: () => consumer.topics(),
       lag: async () => (await consumerLag(admin, pool, consumer.topics())).reduce((n, l) => n + l.lag, 0),

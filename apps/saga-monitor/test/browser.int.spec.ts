@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureTopics, newMessageId } from '@sagaflow/outbox-relay';
+import { waitFor } from '@sagaflow/stack';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningMonitor } from '../src/monitor';
@@ -24,6 +25,8 @@ describe('the web UI shows sagas live in a real browser', () => {
   let poisoned: FakeSaga;
   let cancelled: FakeCancellation;
   let stalled: FakeCancellation;
+  let running: FakeSaga;
+  const operatorToken = `operate-${newMessageId()}`;
 
   beforeAll(async () => {
     mkdirSync(output, { recursive: true });
@@ -44,7 +47,8 @@ describe('the web UI shows sagas live in a real browser', () => {
       ...finished.records,
       ...stuck.records,
     ]);
-    monitor = await env.start({ MONITOR_UI_DIR: uiDir });
+    // reads stay open (no MONITOR_TOKEN); operating needs the operator token
+    monitor = await env.start({ MONITOR_UI_DIR: uiDir, MONITOR_OPERATOR_TOKEN: operatorToken });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   });
@@ -160,6 +164,82 @@ describe('the web UI shows sagas live in a real browser', () => {
     ).toBe('true');
     expect(await page.getByTestId('undeclared').textContent()).toContain('loyalty-service');
     expect(await page.getByTestId('cycles').textContent()).toContain('ledger-service (Ledger.onInvoice)');
+    // at a glance: no edge label drawn over another, and everything inside the drawing (measured by Chromium)
+    const boxes = await page.getByTestId('edge-label').evaluateAll((els) =>
+      els.map((e) => {
+        const b = (e as SVGGraphicsElement).getBBox();
+        return { x: b.x, y: b.y, w: b.width, h: b.height, text: e.textContent };
+      }),
+    );
+    const svg = await page.getByTestId('interaction-graph').evaluate((e) => {
+      const v = (e as SVGSVGElement).viewBox.baseVal;
+      return { w: v.width, h: v.height };
+    });
+    for (const [i, a] of boxes.entries()) {
+      expect(a.x >= 0 && a.y >= 0 && a.x + a.w <= svg.w && a.y + a.h <= svg.h, `${a.text} inside`).toBe(true);
+      for (const b of boxes.slice(i + 1)) {
+        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+        expect(apart, `"${a.text}" and "${b.text}" overlap`).toBe(true);
+      }
+    }
     await page.screenshot({ path: resolve(output, 'monitor-graph.png'), fullPage: true });
+  });
+
+  it('refuses an operator action without the operator token, and says why', async () => {
+    await page.goto(`${monitor.url}/sagas/${poisoned.id}`);
+    await page.getByTestId('action-retry').first().click();
+    await page.getByTestId('action-reason').fill('SKU-404 is in the catalogue now');
+    await page.getByTestId('action-operator').fill('alice');
+    await page.getByTestId('action-token').fill('');
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('action-error').waitFor({ timeout: 15_000 });
+    // reads are open in this suite, so a request without the operator token may read, not operate
+    expect(await page.getByTestId('action-error').textContent()).toMatch(
+      /^403: this request may read, not operate/,
+    );
+    await page.getByTestId('action-token').fill('not-the-operator-token');
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('action-submit').filter({ hasText: 'Confirm' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('action-error').textContent()).toMatch(/^403: /);
+    expect(await page.getByTestId('timeline-action').count()).toBe(0);
+  });
+
+  it("retries a dead-lettered record and shows it in the timeline with the operator's reason", async () => {
+    await page.getByTestId('action-token').fill(operatorToken);
+    await page.getByTestId('action-submit').click();
+    const row = page.locator('[data-testid="timeline-action"][data-action="retry-dead-letter"]');
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.getByTestId('action-reason-text').textContent()).toContain(
+      'SKU-404 is in the catalogue now',
+    );
+    expect(await row.getByTestId('action-outcome').textContent()).toBe('done');
+    expect(await page.getByTestId('dead-letter-handled').textContent()).toContain('retried by alice');
+    // the record itself comes back on the original topic (a plain command pushes no live update: re-read)
+    const retried = page.locator(
+      '[data-testid="timeline"] tr[data-message-type="inventory.ReserveStock"]:not(.dlt)',
+    );
+    await waitFor(
+      async () => {
+        await page.reload();
+        await page.getByTestId('timeline').waitFor();
+        return (await retried.count()) === 2;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, description: 'the retried record in the timeline' },
+    );
+    await page.screenshot({ path: resolve(output, 'monitor-saga-retried.png'), fullPage: true });
+  });
+
+  it('cancels a running saga: the action is pending until its service answers', async () => {
+    running = SagaTraffic.saga(type);
+    await traffic.send(await traffic.sagaRecords(running, 'running'));
+    await page.goto(`${monitor.url}/sagas/${running.id}`);
+    await page.getByTestId('action-cancel').click({ timeout: 30_000 });
+    await page.getByTestId('action-reason').fill('customer called to cancel');
+    await page.getByTestId('action-submit').click();
+    const row = page.locator('[data-testid="timeline-action"][data-action="cancel"]');
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.getByTestId('action-outcome').textContent()).toBe('pending');
+    expect(await row.getByTestId('action-reason-text').textContent()).toContain('customer called to cancel');
+    await page.screenshot({ path: resolve(output, 'monitor-saga-cancel-pending.png'), fullPage: true });
   });
 });

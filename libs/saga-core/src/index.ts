@@ -71,6 +71,17 @@ export {
   definitionsTopic,
   type DefinitionPublishedEvent,
 } from './lifecycle/definition-message';
+/** Operator actions (resume, cancel) the saga monitor sends a service on `<prefix>sagaflow.<service>.operator`. */
+export {
+  operatorCommandTopic,
+  operatorCommandTypes,
+  resumeSagaSchema,
+  cancelSagaSchema,
+  type OperatorCommandTypes,
+  type OperatorCommandFields,
+  type ResumeSagaCommand,
+  type CancelSagaCommand,
+} from './lifecycle/operator-commands';
 
 // runtime and NestJS
 /** Configuration of a service (forRoot / SagaflowRuntime), validated once with zod; see {@link parseSagaflowConfig}. */

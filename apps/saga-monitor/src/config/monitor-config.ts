@@ -1,5 +1,6 @@
 import { ConfigError } from '@sagaflow/outbox-relay';
 import { z } from 'zod';
+import { redactSecrets } from './redact';
 import {
   defaultTopicPattern,
   DEFINITIONS_TOPIC,
@@ -11,6 +12,8 @@ import {
 export interface MonitorConfig {
   /** HTTP port of the API, UI and /metrics; 0 picks a free one (tests). */
   readonly port: number;
+  /** Interface the HTTP server binds; loopback unless `MONITOR_HOST` says otherwise. */
+  readonly host: string;
   /** The monitor's own PostgreSQL database; the projection lives in its schema `monitor`. */
   readonly databaseUrl: string;
   readonly kafkaBrokers: readonly string[];
@@ -30,6 +33,15 @@ export interface MonitorConfig {
   readonly statsWindowMs: number;
   /** When set, every data endpoint requires `Authorization: Bearer <token>`. */
   readonly token: string | undefined;
+  /**
+   * When set, operator actions (retry, discard, resume, cancel) are possible with
+   * `Authorization: Bearer <operatorToken>`; unset, every action is refused with 403.
+   */
+  readonly operatorToken: string | undefined;
+  /** Topic every operator action is recorded on (the framework prefix + `sagaflow.audit`). */
+  readonly auditTopic: string;
+  /** The framework prefix of the lifecycle topic, for naming `<prefix>sagaflow.<service>.operator`. */
+  readonly frameworkPrefix: string;
   /** Directory of the built web UI (Vite output). */
   readonly uiDir: string;
 }
@@ -59,6 +71,18 @@ const url = (name: string, protocols: readonly string[]) =>
     },
     { message: `${name} must be a URL (${protocols.join(' or ')})` },
   );
+
+const secret = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || v.length >= 16, {
+      message: `${name} must be at least 16 characters when set`,
+    });
+
+/** Variables whose values never appear in an error. */
+const secretVariables = new Set(['MONITOR_TOKEN', 'MONITOR_OPERATOR_TOKEN']);
 
 const envSchema = z.object({
   PORT: positiveInt('PORT', 8080).refine((p) => p <= 65535, { message: 'PORT must be at most 65535' }),
@@ -109,14 +133,16 @@ const envSchema = z.object({
   MONITOR_STATS_WINDOW_MS: positiveInt('MONITOR_STATS_WINDOW_MS', 15 * 60_000).refine((n) => n >= 1000, {
     message: 'MONITOR_STATS_WINDOW_MS must be at least 1000',
   }),
-  // a short token is a guessable token: refuse it rather than protect nothing
-  MONITOR_TOKEN: z
+  MONITOR_HOST: z
     .string()
-    .optional()
-    .transform((v) => (v === '' ? undefined : v))
-    .refine((v) => v === undefined || v.length >= 16, {
-      message: 'MONITOR_TOKEN must be at least 16 characters when set',
-    }),
+    .regex(
+      /^[A-Za-z0-9.:_-]+$/,
+      'MONITOR_HOST must be a host name or an IP address (0.0.0.0 for every interface)',
+    )
+    .default('127.0.0.1'),
+  // a short token is a guessable token: refuse it rather than protect nothing
+  MONITOR_TOKEN: secret('MONITOR_TOKEN'),
+  MONITOR_OPERATOR_TOKEN: secret('MONITOR_OPERATOR_TOKEN'),
   MONITOR_UI_DIR: z.string().optional(),
 });
 
@@ -130,7 +156,12 @@ export function parseMonitorConfig(env: NodeJS.ProcessEnv, defaultUiDir: string)
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
       const variable = String(i.path[0] ?? '?');
-      const value = variable === 'MONITOR_TOKEN' ? '(hidden)' : JSON.stringify(env[variable]);
+      const raw = env[variable];
+      const value = secretVariables.has(variable)
+        ? '(hidden)'
+        : raw === undefined
+          ? undefined
+          : redactSecrets(JSON.stringify(raw));
       const message = i.message.startsWith(variable) ? i.message : `${variable}: ${i.message}`;
       return `${message} (value: ${value ?? 'unset'})`;
     });
@@ -152,8 +183,25 @@ export function parseMonitorConfig(env: NodeJS.ProcessEnv, defaultUiDir: string)
       );
     }
   }
+  if (e.MONITOR_OPERATOR_TOKEN !== undefined && e.MONITOR_OPERATOR_TOKEN === e.MONITOR_TOKEN) {
+    throw new ConfigError(
+      'saga-monitor refuses to start: MONITOR_OPERATOR_TOKEN must differ from MONITOR_TOKEN (value: (hidden)), or every reader could operate',
+      { variables: ['MONITOR_OPERATOR_TOKEN'] },
+    );
+  }
+  // the operator and audit topics carry the same prefix as the lifecycle topic (DESIGN.md: one prefix per deployment)
+  const frameworkPrefix = e.MONITOR_LIFECYCLE_TOPIC.endsWith(LIFECYCLE_TOPIC)
+    ? e.MONITOR_LIFECYCLE_TOPIC.slice(0, -LIFECYCLE_TOPIC.length)
+    : undefined;
+  if (frameworkPrefix === undefined && e.MONITOR_OPERATOR_TOKEN !== undefined) {
+    throw new ConfigError(
+      `saga-monitor refuses to start: MONITOR_LIFECYCLE_TOPIC (${e.MONITOR_LIFECYCLE_TOPIC}) must end in ${LIFECYCLE_TOPIC} when MONITOR_OPERATOR_TOKEN is set, so the operator topics can be named with the same prefix`,
+      { variables: ['MONITOR_LIFECYCLE_TOPIC'] },
+    );
+  }
   return Object.freeze({
     port: e.PORT,
+    host: e.MONITOR_HOST,
     databaseUrl: e.DATABASE_URL,
     kafkaBrokers: Object.freeze(e.KAFKA_BROKERS),
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
@@ -168,6 +216,9 @@ export function parseMonitorConfig(env: NodeJS.ProcessEnv, defaultUiDir: string)
     topicRefreshMs: e.MONITOR_TOPIC_REFRESH_MS,
     statsWindowMs: e.MONITOR_STATS_WINDOW_MS,
     token: e.MONITOR_TOKEN,
+    operatorToken: e.MONITOR_OPERATOR_TOKEN,
+    auditTopic: `${frameworkPrefix ?? ''}sagaflow.audit`,
+    frameworkPrefix: frameworkPrefix ?? '',
     uiDir: e.MONITOR_UI_DIR ?? defaultUiDir,
   });
 }

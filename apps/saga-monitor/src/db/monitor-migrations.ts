@@ -182,5 +182,49 @@ export const monitorMigrations: MigrationSet = Object.freeze({
         group by p.source, p.message_type, c.source;
       `,
     },
+    {
+      version: 3,
+      name: 'operator actions',
+      // docs/decisions/0061-operator-actions.md. Not derived from Kafka, so it lives outside schema
+      // monitor and survives --rebuild, which drops that schema and runs every version again: hence
+      // "if not exists" throughout.
+      sql: /* sql */ `
+        create schema if not exists monitor_ops;
+
+        -- one row per operator action: who, when, what, why, and what came of it
+        create table if not exists monitor_ops.operator_action (
+          action_id text primary key,
+          saga_id text not null,
+          saga_type text not null,
+          correlation_id text,
+          action text not null,
+          operator text not null,
+          reason text not null,
+          requested_at timestamptz not null,
+          -- publishing → pending (resume, cancel: until the lifecycle shows the effect) | done | failed
+          outcome text not null,
+          error text,
+          target_topic text,
+          dead_letter_topic text,
+          dead_letter_partition integer,
+          dead_letter_offset bigint
+        );
+        create index if not exists operator_action_saga_idx on monitor_ops.operator_action (saga_id, requested_at);
+        -- a dead letter counts as resolved once retried or discarded
+        create index if not exists operator_action_dead_letter_idx
+          on monitor_ops.operator_action (dead_letter_topic, dead_letter_partition, dead_letter_offset)
+          where dead_letter_topic is not null;
+      `,
+    },
+    {
+      version: 4,
+      name: 'who emits each message type',
+      // the graph draws an event no reaction declares emitting (one sent from an HTTP handler) from the
+      // services seen sending it (docs/decisions/0064-graph-at-a-glance.md)
+      sql: /* sql */ `
+        create index if not exists message_type_source_idx on monitor.message (message_type, source)
+          where source is not null;
+      `,
+    },
   ]),
 });

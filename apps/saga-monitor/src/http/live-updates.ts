@@ -7,6 +7,8 @@ export type LiveSnapshot = (changedIds: readonly string[]) => Promise<unknown>;
  * Server-sent events for the live list. The projection reports the sagas each batch changed; they are
  * gathered and pushed at most every `intervalMs` as one `sagas` event, so a catch-up of thousands of
  * records costs a few queries, not thousands. A comment line every 15 s keeps proxies from closing idle streams.
+ * A client that does not read (its socket buffer beyond `maxBufferedBytes`) is dropped, not buffered
+ * without limit: it reconnects when it can and then re-reads what it missed.
  */
 export class LiveUpdates {
   private readonly clients = new Set<ServerResponse>();
@@ -19,6 +21,7 @@ export class LiveUpdates {
     private readonly snapshot: LiveSnapshot,
     private readonly onError: (error: unknown) => void,
     intervalMs = 300,
+    private readonly maxBufferedBytes = 1024 * 1024,
   ) {
     this.flushTimer = setInterval(() => void this.flush(), intervalMs);
     this.keepAliveTimer = setInterval(() => this.broadcast(': keep-alive\n\n'), 15_000);
@@ -39,6 +42,11 @@ export class LiveUpdates {
     res.on('close', () => this.clients.delete(res));
     const first = await this.snapshot([]);
     res.write(event('sagas', first));
+  }
+
+  /** How many streams are open. */
+  get clientCount(): number {
+    return this.clients.size;
   }
 
   /** Notes sagas that changed; they go out with the next flush. */
@@ -71,8 +79,21 @@ export class LiveUpdates {
     }
   }
 
-  private broadcast(chunk: string): void {
-    for (const c of this.clients) c.write(chunk);
+  /** Sends `chunk` to every stream; a stream still holding more than the limit unread is closed instead. */
+  broadcast(chunk: string): void {
+    for (const c of this.clients) {
+      // measured before writing: the backlog of earlier events, not the size of this one
+      const unread = c.writableLength;
+      if (unread > this.maxBufferedBytes) {
+        this.clients.delete(c);
+        c.destroy();
+        this.onError(
+          new Error(
+            `dropped a live-update client holding ${unread} unread bytes (limit ${this.maxBufferedBytes})`,
+          ),
+        );
+      } else c.write(chunk);
+    }
   }
 }
 

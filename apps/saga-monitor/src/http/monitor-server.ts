@@ -14,7 +14,10 @@ import { listSagas } from '../query/list-sagas';
 import { parseListQuery } from '../query/parse-list-query';
 import { QueryParamError } from '../query/query-error';
 import { sagaStats } from '../query/stats';
-import { isAuthorized } from './bearer-auth';
+import { loggableUrl } from '../config/redact';
+import { handleAction, type ActionPerformer } from './action-route';
+import { accessOf, type AccessTokens } from './bearer-auth';
+import { decodePathSegment } from './decode-path';
 import type { LiveUpdates } from './live-updates';
 import { sendError, sendJson } from './respond';
 import { serveStatic } from './static-files';
@@ -33,20 +36,24 @@ export interface MonitorServerDeps {
   /** A declared reaction awaited longer than this makes its flow stalled. */
   flowStallMs: number;
   statsWindowMs: number;
-  token: string | undefined;
+  /** Read and operator tokens; an unset operator token turns every action off. */
+  tokens: AccessTokens;
+  /** Carries out operator actions; absent, every action is refused like with no operator token. */
+  actions?: ActionPerformer;
   uiDir: string;
   now?: () => Date;
 }
 
 /**
- * The monitor's HTTP server: read-only REST under `/api`, server-sent events at `/api/stream`,
- * Prometheus at `/metrics`, liveness at `/health`, and the web UI for everything else.
+ * The monitor's HTTP server: REST under `/api` (reads; `POST /api/sagas/:id/actions` for operators),
+ * server-sent events at `/api/stream`, Prometheus at `/metrics`, liveness at `/health`, and the web UI
+ * for everything else.
  */
 export function createMonitorServer(deps: MonitorServerDeps): Server {
   const now = deps.now ?? (() => new Date());
   return createServer((req, res) => {
     handle(deps, now, req, res).catch((error: unknown) => {
-      deps.logger.log('error', 'request failed', { url: req.url, error: String(error) });
+      deps.logger.log('error', 'request failed', { url: loggableUrl(req.url), error: String(error) });
       if (!res.headersSent) sendError(res, 500, 'internal error (see the monitor log)');
       else res.end();
     });
@@ -61,9 +68,27 @@ async function handle(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://monitor');
   const path = url.pathname;
+  const action = /^\/api\/sagas\/([^/]+)\/actions$/.exec(path);
+  if (action) {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendError(res, 405, `${path} takes POST only`);
+    }
+    const sagaId = decodePathSegment(action[1]!);
+    if (sagaId === null) return sendError(res, 400, 'malformed %-escape in the saga id', { parameter: 'id' });
+    // an action's token must come in the header: a URL ends up in proxy logs and browser history
+    const access = accessOf(req, url, deps.tokens, false);
+    return handleAction(
+      req,
+      res,
+      sagaId,
+      access,
+      deps.tokens.operate !== undefined ? deps.actions : undefined,
+    );
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
-    return sendError(res, 405, 'the monitor is read-only: only GET');
+    return sendError(res, 405, 'only GET here (operator actions: POST /api/sagas/:id/actions)');
   }
   if (path === '/health') {
     // healthy = the projection's database answers; Kafka trouble shows as lag, not as a restart loop
@@ -75,7 +100,7 @@ async function handle(
   }
   const isData = path.startsWith('/api/') || path === '/metrics';
   if (!isData) return serveStatic(deps.uiDir, path, res);
-  if (!isAuthorized(req, url, deps.token)) {
+  if (accessOf(req, url, deps.tokens) === 'none') {
     res.setHeader('www-authenticate', 'Bearer realm="sagaflow-monitor"');
     return sendError(res, 401, 'a bearer token is required (Authorization: Bearer <MONITOR_TOKEN>)');
   }
@@ -94,7 +119,8 @@ async function handle(
       );
     const one = /^\/api\/sagas\/([^/]+)$/.exec(path);
     if (one) {
-      const id = decodeURIComponent(one[1]!);
+      const id = decodePathSegment(one[1]!);
+      if (id === null) return sendError(res, 400, 'malformed %-escape in the saga id', { parameter: 'id' });
       const detail = await getSaga(deps.pool, id, now(), deps.stuckAfterMs);
       return detail ? sendJson(res, 200, detail) : sendError(res, 404, `no saga ${id} in the projection`);
     }
@@ -106,7 +132,9 @@ async function handle(
     const flow = /^\/api\/flows\/([^/]+)$/.exec(path);
     if (flow) {
       checkKnownParams(url.searchParams, noParams);
-      const id = decodeURIComponent(flow[1]!);
+      const id = decodePathSegment(flow[1]!);
+      if (id === null)
+        return sendError(res, 400, 'malformed %-escape in the correlation id', { parameter: 'id' });
       const declared = await loadDeclaredReactions(deps.pool);
       const detail = await getFlow(deps.pool, id, declared.reactions, now(), deps.flowStallMs);
       return detail

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { DeclaredReactions } from '../flows/declared-reactions';
 import { compareGraphs, type InteractionGraph, type ObservedEdge } from '../flows/interaction-graph';
 import { reactionCycles, type ReactionCycle } from '../flows/reaction-cycles';
+import { emittingServices } from './emitting-services';
 
 /** `GET /api/graph`. */
 export interface GraphResponse extends InteractionGraph {
@@ -31,8 +32,22 @@ export async function getGraph(pool: Pool, declared: DeclaredReactions): Promise
     lastSeen: r.last_seen.toISOString(),
     exampleCorrelationId: r.last_correlation_id,
   }));
+  const graph = compareGraphs(observed, declared.reactions);
+  // an event no one declares emitting and no reaction was seen to: draw it from who sent it (the source header)
+  const unknown = graph.edges.filter((e) => e.producer === null).map((e) => e.event);
+  const senders = unknown.length > 0 ? await emittingServices(pool, unknown) : new Map<string, string[]>();
+  const edges = graph.edges.flatMap((e) =>
+    e.producer !== null || !senders.has(e.event)
+      ? [e]
+      : senders.get(e.event)!.map((producer) => ({ ...e, producer })),
+  );
+  const services = [
+    ...new Set([...graph.services, ...edges.flatMap((e) => (e.producer ? [e.producer] : []))]),
+  ].sort();
   return {
-    ...compareGraphs(observed, declared.reactions),
+    ...graph,
+    services,
+    edges,
     cycles: reactionCycles(declared.reactions),
     definitionProblems: declared.problems,
   };

@@ -2,6 +2,8 @@ import type { SagaDefinitionDocument } from '@sagaflow/saga-core';
 import type { Pool } from 'pg';
 import { sagaColumns, sagaFromRow, type SagaDbRow } from '../db/saga-columns';
 import { deadLetterDigest, deadLetterLateral, type DeadLetterColumns } from './list-sagas';
+import { messageHops, type MessageHops } from './message-hops';
+import { sagaActions, type TimelineAction } from './saga-actions';
 import { summarize, type SagaSummary } from './saga-summary';
 
 /** One message of a saga's timeline. */
@@ -21,6 +23,8 @@ export interface TimelineMessage {
   headers: Record<string, string>;
   payload: unknown;
   decodeError: string | null;
+  /** Where this message's time went: to Kafka, and to the transaction that consumed it. */
+  hops: MessageHops;
 }
 
 /** One lifecycle transition of a saga. */
@@ -49,6 +53,8 @@ export interface TimelineDeadLetter {
   consumer: string | null;
   attempts: number | null;
   failedAt: string | null;
+  /** The operator action that retried or discarded it, if any. */
+  handledBy: { actionId: string; action: string; operator: string; reason: string } | null;
 }
 
 /** A saga with everything known about it. */
@@ -60,6 +66,8 @@ export interface SagaDetail {
   /** True when the timeline was cut at {@link timelineLimit}. */
   messagesTruncated: boolean;
   deadLetters: TimelineDeadLetter[];
+  /** Operator actions on this saga (who, when, what, why), oldest first. */
+  actions: TimelineAction[];
   /** The definition the saga started with, else the newest of its type; null when none was published. */
   definition: SagaDefinitionDocument | null;
 }
@@ -108,34 +116,43 @@ export async function getSaga(
       [`saga:${saga.type}`, saga.definitionVersion],
     ),
   ]);
+  const timelineTransitions: TimelineTransition[] = transitions.rows.map((r) => ({
+    messageId: r.message_id,
+    transition: r.transition,
+    status: r.status,
+    step: r.step,
+    reason: r.reason,
+    at: (r.at as Date).toISOString(),
+    instanceVersion: r.instance_version,
+  }));
+  const actions = await sagaActions(pool, id, timelineTransitions);
+  const handled = new Map(
+    actions
+      .filter((a) => a.deadLetter !== null && a.outcome !== 'failed')
+      .map((a) => [`${a.deadLetter!.topic}/${a.deadLetter!.partition}/${a.deadLetter!.offset}`, a]),
+  );
+  const timeline = messages.rows.slice(0, timelineLimit).map((r) => ({
+    topic: r.topic,
+    partition: r.partition,
+    offset: r.offset,
+    messageId: r.message_id,
+    messageType: r.message_type,
+    causationId: r.causation_id,
+    source: r.source,
+    sagaType: r.saga_type,
+    occurredAt: (r.occurred_at as Date | null)?.toISOString() ?? null,
+    kafkaTimestamp: (r.kafka_timestamp as Date).toISOString(),
+    key: r.record_key,
+    deadLetter: (r.topic as string).endsWith('.dlt'),
+    headers: r.headers,
+    payload: r.payload,
+    decodeError: r.decode_error,
+  }));
+  const hops = messageHops(timeline);
   return {
     saga,
-    transitions: transitions.rows.map((r) => ({
-      messageId: r.message_id,
-      transition: r.transition,
-      status: r.status,
-      step: r.step,
-      reason: r.reason,
-      at: (r.at as Date).toISOString(),
-      instanceVersion: r.instance_version,
-    })),
-    messages: messages.rows.slice(0, timelineLimit).map((r) => ({
-      topic: r.topic,
-      partition: r.partition,
-      offset: r.offset,
-      messageId: r.message_id,
-      messageType: r.message_type,
-      causationId: r.causation_id,
-      source: r.source,
-      sagaType: r.saga_type,
-      occurredAt: (r.occurred_at as Date | null)?.toISOString() ?? null,
-      kafkaTimestamp: (r.kafka_timestamp as Date).toISOString(),
-      key: r.record_key,
-      deadLetter: (r.topic as string).endsWith('.dlt'),
-      headers: r.headers,
-      payload: r.payload,
-      decodeError: r.decode_error,
-    })),
+    transitions: timelineTransitions,
+    messages: timeline.map((m, i) => ({ ...m, hops: hops[i]! })),
     messagesTruncated: messages.rows.length > timelineLimit,
     deadLetters: deadLetters.rows.map((r) => ({
       topic: r.topic,
@@ -151,7 +168,12 @@ export async function getSaga(
       consumer: r.consumer,
       attempts: r.attempts,
       failedAt: (r.failed_at as Date | null)?.toISOString() ?? null,
+      handledBy: ((a) =>
+        a ? { actionId: a.actionId, action: a.action, operator: a.operator, reason: a.reason } : null)(
+        handled.get(`${r.topic}/${r.partition}/${r.offset}`),
+      ),
     })),
+    actions,
     definition: definition.rows[0]?.document ?? null,
   };
 }

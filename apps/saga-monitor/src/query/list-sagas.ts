@@ -1,9 +1,11 @@
 import type { Pool } from 'pg';
 import { sagaColumns, sagaFromRow, type SagaDbRow } from '../db/saga-columns';
 import { encodeCursor } from './cursor';
+import { encodeDurationCursor } from './duration-cursor';
 import type { ListQuery } from './parse-list-query';
 import { summarize, type DeadLetterDigest, type SagaSummary } from './saga-summary';
 import { stuckSql } from './stuck';
+import { unresolvedDeadLetterSql } from '../actions/action-store';
 
 /** A page of the saga list. */
 export interface SagaPage {
@@ -17,7 +19,7 @@ export const deadLetterLateral = /* sql */ `
   left join lateral (
     select count(*) over () as dl_count, d.error_code as dl_code, d.error_message as dl_message,
       d.failed_at as dl_at, d.topic as dl_topic
-    from monitor.dead_letter d where d.correlation_id = s.correlation_id
+    from monitor.dead_letter d where d.correlation_id = s.correlation_id and ${unresolvedDeadLetterSql}
     order by d.failed_at desc limit 1
   ) dl on true`;
 
@@ -72,25 +74,43 @@ export async function listSagas(
     const stuck = stuckSql(`${param(new Date(now.getTime() - stuckAfterMs).toISOString())}::timestamptz`);
     where.push(q.stuck ? stuck : `not ${stuck}`);
   }
+  // sort=duration: ended sagas by their duration, running ones by their age at asOf (fixed for a listing)
+  const asOf = q.durationCursor?.asOf ?? now.toISOString();
+  const byDuration = q.sort === 'duration';
+  const durationExpr = byDuration
+    ? `coalesce(s.duration_ms, greatest(0, (extract(epoch from (${param(asOf)}::timestamptz - s.started_at)) * 1000)::bigint))`
+    : 'null::bigint';
   if (q.cursor !== null) {
     where.push(
       `(s.started_at, s.saga_id) < (${param(q.cursor.startedAt)}::timestamptz, ${param(q.cursor.sagaId)})`,
     );
   }
+  if (q.durationCursor !== null) {
+    where.push(
+      `(${durationExpr}, s.saga_id) < (${param(q.durationCursor.durationMs)}::bigint, ${param(q.durationCursor.sagaId)})`,
+    );
+  }
   const sql = /* sql */ `
-    select ${sagaColumns.replace(/(\w+)/g, 's.$1')}, dl.*
+    select ${sagaColumns.replace(/(\w+)/g, 's.$1')}, dl.*, ${durationExpr} as sort_duration_ms
     from monitor.saga s ${deadLetterLateral}
     ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
-    order by s.started_at desc, s.saga_id desc
+    order by ${byDuration ? `${durationExpr} desc` : 's.started_at desc'}, s.saga_id desc
     limit ${param(q.limit + 1)}`;
-  const rows = (await pool.query<SagaDbRow & DeadLetterColumns>(sql, params)).rows;
+  const rows = (
+    await pool.query<SagaDbRow & DeadLetterColumns & { sort_duration_ms: string | null }>(sql, params)
+  ).rows;
   const page = rows.slice(0, q.limit);
   const items = page.map((r) => summarize(sagaFromRow(r), deadLetterDigest(r), now, stuckAfterMs));
   const last = items[items.length - 1];
+  const lastRow = page[page.length - 1];
+  const more = rows.length > q.limit && last !== undefined && lastRow !== undefined;
   return {
     items,
-    nextCursor:
-      rows.length > q.limit && last ? encodeCursor({ startedAt: last.startedAt, sagaId: last.id }) : null,
+    nextCursor: !more
+      ? null
+      : byDuration
+        ? encodeDurationCursor({ durationMs: Number(lastRow.sort_duration_ms), sagaId: last.id, asOf })
+        : encodeCursor({ startedAt: last.startedAt, sagaId: last.id }),
   };
 }
 

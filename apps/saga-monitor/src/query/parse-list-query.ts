@@ -1,5 +1,6 @@
 import { allStatuses, type SagaStatus } from '../projection/saga-row';
 import { decodeCursor, type ListCursor } from './cursor';
+import { decodeDurationCursor, type DurationCursor } from './duration-cursor';
 import { QueryParamError } from './query-error';
 
 /** The filters and page of `GET /api/sagas`. */
@@ -10,10 +11,14 @@ export interface ListQuery {
   startedTo: string | null;
   stuck: boolean | null;
   limit: number;
+  /** `started`: newest first (default); `duration`: longest first (a running saga by its age so far). */
+  sort: 'started' | 'duration';
   cursor: ListCursor | null;
+  /** The cursor when `sort` is `duration`. */
+  durationCursor: DurationCursor | null;
 }
 
-const known = new Set(['type', 'status', 'startedFrom', 'startedTo', 'stuck', 'limit', 'cursor']);
+const known = new Set(['type', 'status', 'startedFrom', 'startedTo', 'stuck', 'limit', 'cursor', 'sort']);
 
 /** Default and largest page sizes. */
 export const pageSize = Object.freeze({ default: 50, max: 500 });
@@ -88,6 +93,11 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
     }
   }
 
+  const sortRaw = get('sort') ?? 'started';
+  if (sortRaw !== 'started' && sortRaw !== 'duration')
+    throw new QueryParamError('sort', `sort must be started or duration; got "${sortRaw}"`);
+  const sort: ListQuery['sort'] = sortRaw;
+
   const cursorRaw = get('cursor');
   return {
     type,
@@ -96,6 +106,8 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
     startedTo,
     stuck: stuckRaw === null ? null : stuckRaw === 'true',
     limit,
-    cursor: cursorRaw === null ? null : decodeCursor(cursorRaw),
+    sort,
+    cursor: cursorRaw === null || sort !== 'started' ? null : decodeCursor(cursorRaw),
+    durationCursor: cursorRaw === null || sort !== 'duration' ? null : decodeDurationCursor(cursorRaw),
   };
 }

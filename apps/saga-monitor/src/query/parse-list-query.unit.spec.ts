@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from './cursor';
+import { decodeDurationCursor, encodeDurationCursor } from './duration-cursor';
 import { parseListQuery } from './parse-list-query';
 import { QueryParamError } from './query-error';
 
@@ -19,7 +20,9 @@ describe('parseListQuery', () => {
       startedTo: '2025-01-02T10:00:00.000Z',
       stuck: true,
       limit: 20,
+      sort: 'started',
       cursor: { startedAt: '2025-01-01T00:00:00.000Z', sagaId: 's-9' },
+      durationCursor: null,
     });
   });
 
@@ -31,7 +34,9 @@ describe('parseListQuery', () => {
       startedTo: null,
       stuck: null,
       limit: 50,
+      sort: 'started',
       cursor: null,
+      durationCursor: null,
     });
   });
 
@@ -46,6 +51,11 @@ describe('parseListQuery', () => {
     ['cursor=abc', 'cursor'],
     ['page=2', 'page'],
     ['type=a&type=b', 'type'],
+    ['sort=slowest', 'sort'],
+    [
+      `sort=duration&cursor=${encodeCursor({ startedAt: '2025-01-01T00:00:00.000Z', sagaId: 'x' })}`,
+      'cursor',
+    ],
   ])('%s → 400 naming %s', (qs, parameter) => {
     let error: unknown;
     try {
@@ -61,5 +71,15 @@ describe('parseListQuery', () => {
   it('round-trips cursors', () => {
     const c = { startedAt: '2025-01-01T00:00:00.000Z', sagaId: 'x' };
     expect(decodeCursor(encodeCursor(c))).toEqual(c);
+  });
+
+  it('sorts by duration with a cursor of its own', () => {
+    const c = { durationMs: 4200, sagaId: 's-1', asOf: '2025-01-01T00:00:00.000Z' };
+    expect(decodeDurationCursor(encodeDurationCursor(c))).toEqual(c);
+    expect(parse(`sort=duration&cursor=${encodeDurationCursor(c)}`)).toMatchObject({
+      sort: 'duration',
+      cursor: null,
+      durationCursor: c,
+    });
   });
 });

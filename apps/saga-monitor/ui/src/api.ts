@@ -65,3 +65,40 @@ export function live(onEvent: (e: LiveEvent) => void, onState: (connected: boole
   source.onerror = () => onState(false);
   return () => source.close();
 }
+
+const operatorTokenKey = 'sagaflow-monitor-operator-token';
+
+/** The operator token entered in this tab (never the read token: they are separate). */
+export function operatorToken(): string {
+  return sessionStorage.getItem(operatorTokenKey) ?? '';
+}
+
+export function setOperatorToken(value: string): void {
+  if (value) sessionStorage.setItem(operatorTokenKey, value);
+  else sessionStorage.removeItem(operatorTokenKey);
+}
+
+/** What the operator panel sends to `POST /api/sagas/:id/actions`. */
+export type ActionBody =
+  | {
+      action: 'retry-dead-letter' | 'discard-dead-letter';
+      reason: string;
+      operator: string;
+      deadLetter: { topic: string; partition: number; offset: string };
+    }
+  | { action: 'resume' | 'cancel'; reason: string; operator: string };
+
+/**
+ * Performs an operator action with the operator token.
+ * @throws Error with the monitor's message (401, 403, 409 …); the panel shows it as is.
+ */
+export async function postAction(sagaId: string, body: ActionBody, token: string): Promise<void> {
+  const res = await fetch(`/api/sagas/${encodeURIComponent(sagaId)}/actions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (res.ok) return;
+  const answer = (await res.json().catch(() => ({}))) as { error?: { message: string } };
+  throw new Error(`${res.status}: ${answer.error?.message ?? res.statusText}`);
+}

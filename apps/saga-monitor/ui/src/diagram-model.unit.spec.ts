@@ -54,6 +54,7 @@ function detail(status: SagaDetail['saga']['status'], transitions: [string, stri
     messages: [],
     messagesTruncated: false,
     deadLetters: [],
+    actions: [],
     definition,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphEdge } from './api';
-import { layoutGraph, unknownProducer } from './graph-layout';
+import { layoutGraph, nodeRx, nodeRy, unknownProducer } from './graph-layout';
+import { anyOverlap, placeLabels } from './place-labels';
 
 const edge = (producer: string | null, event: string, consumer: string): GraphEdge => ({
   producer,
@@ -77,5 +78,63 @@ describe('layoutGraph', () => {
       'b.Y': true,
       'a.Z': false,
     });
+  });
+});
+
+describe('layoutGraph reads at a glance', () => {
+  // the demo's shape: one service reacting to many of its own events, several pairs with edges both ways
+  const dense = {
+    services: ['order-service', 'inventory-service', 'payment-service', 'loyalty-service', 'monitor-spec'],
+    edges: [
+      ...[
+        'inventory.ReserveStock',
+        'inventory.StockReserved',
+        'order.OrderPlaced',
+        'payment.ChargePayment',
+        'payment.PaymentCharged',
+      ].map((ev) => edge('monitor-spec', ev, 'monitor-spec')),
+      edge('order-service', 'order.OrderCancellationRequested', 'payment-service'),
+      edge('payment-service', 'payment.PaymentRefundedForCancellation', 'order-service'),
+      edge('order-service', 'order.OrderCancellationRequested', 'inventory-service'),
+      edge('inventory-service', 'inventory.StockRestocked', 'order-service'),
+      edge('order-service', 'order.OrderCancellationRequested', 'loyalty-service'),
+      edge('order-service', 'order.OrderCancelled', 'order-service'),
+    ],
+    cycles: [],
+  };
+
+  it('places no label over another label or over a service', () => {
+    const g = layoutGraph(dense);
+    const labels = g.edges.map((e) => ({ x: e.labelX, y: e.labelY - 5, width: e.labelWidth, height: 15 }));
+    expect(anyOverlap(labels)).toBe(false);
+    const nodes = g.nodes.map((n) => ({ x: n.x, y: n.y, width: 2 * nodeRx, height: 2 * nodeRy }));
+    for (const l of labels) for (const n of nodes) expect(anyOverlap([l, n])).toBe(false);
+  });
+
+  it('keeps every loop, curve and label inside the frame', () => {
+    const g = layoutGraph(dense);
+    for (const e of g.edges) {
+      const numbers = [...e.path.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+      for (const [x, y] of numbers) {
+        expect(x).toBeGreaterThanOrEqual(0);
+        expect(x).toBeLessThanOrEqual(g.width);
+        expect(y).toBeGreaterThanOrEqual(0);
+        expect(y).toBeLessThanOrEqual(g.height);
+      }
+      expect(e.labelX - e.labelWidth / 2).toBeGreaterThanOrEqual(0);
+      expect(e.labelX + e.labelWidth / 2).toBeLessThanOrEqual(g.width);
+    }
+  });
+
+  it('moves labels apart deterministically', () => {
+    const placed = placeLabels(
+      [
+        { x: 0, y: 0, width: 100, height: 15 },
+        { x: 10, y: 2, width: 100, height: 15 },
+      ],
+      [],
+    );
+    expect(placed[0]).toEqual({ x: 0, y: 0 });
+    expect(Math.abs(placed[1]!.y - placed[0]!.y)).toBeGreaterThanOrEqual(15);
   });
 });

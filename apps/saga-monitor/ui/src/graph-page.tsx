@@ -84,9 +84,14 @@ export function GraphPage({ onUnauthorized }: { onUnauthorized: () => void }) {
                   class="graph-edge"
                   marker-end={`url(#arrow-${e.onCycle ? 'cycle' : e.edge.status === 'observed-only' ? 'undeclared' : 'plain'})`}
                 />
-                <text x={e.labelX} y={e.labelY} text-anchor="middle" class="edge-label">
-                  {e.edge.event}
-                  {e.edge.observations > 0 ? ` ×${e.edge.observations}` : ''}
+                <text
+                  x={e.labelX}
+                  y={e.labelY}
+                  text-anchor="middle"
+                  class="edge-label"
+                  data-testid="edge-label"
+                >
+                  {e.label}
                 </text>
               </g>
             ))}

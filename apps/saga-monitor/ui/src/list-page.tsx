@@ -17,6 +17,8 @@ interface Filters {
   type: string;
   status: string;
   stuck: boolean;
+  /** `started`: newest first; `duration`: longest first (a running saga by its age). */
+  sort: 'started' | 'duration';
 }
 
 function matches(s: SagaSummary, f: Filters): boolean {
@@ -28,6 +30,7 @@ function queryOf(f: Filters, cursor?: string): string {
   if (f.type) q.set('type', f.type);
   if (f.status) q.set('status', f.status);
   if (f.stuck) q.set('stuck', 'true');
+  if (f.sort !== 'started') q.set('sort', f.sort);
   if (cursor) q.set('cursor', cursor);
   return q.toString();
 }
@@ -39,7 +42,12 @@ function newestFirst(a: SagaSummary, b: SagaSummary): number {
 
 /** The live list: counts by status, filters, and sagas updated as the projection changes them. */
 export function ListPage({ onUnauthorized }: { onUnauthorized: () => void }) {
-  const [filters, setFilters] = useState<Filters>({ type: '', status: '', stuck: false });
+  const [filters, setFilters] = useState<Filters>({
+    type: '',
+    status: '',
+    stuck: false,
+    sort: 'started',
+  });
   const [items, setItems] = useState<SagaSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [counts, setCounts] = useState<StatusCounts>({});
@@ -73,10 +81,12 @@ export function ListPage({ onUnauthorized }: { onUnauthorized: () => void }) {
         setTypes((known) => [...new Set([...known, ...e.sagas.map((s) => s.type)])].sort());
         setItems((list) => {
           const byId = new Map(list.map((s) => [s.id, s]));
+          // sorted by duration, the server's order stands: known rows update in place, new ones wait for a reload
+          const byDuration = filters.sort === 'duration';
           for (const s of e.sagas) {
-            if (byId.has(s.id) || matches(s, filters)) byId.set(s.id, s);
+            if (byId.has(s.id) || (!byDuration && matches(s, filters))) byId.set(s.id, s);
           }
-          return [...byId.values()].sort(newestFirst);
+          return byDuration ? [...byId.values()] : [...byId.values()].sort(newestFirst);
         });
       }, setConnected),
     [filters],
@@ -141,6 +151,17 @@ export function ListPage({ onUnauthorized }: { onUnauthorized: () => void }) {
           />{' '}
           stuck only
         </label>
+        <label>
+          sort{' '}
+          <select
+            data-testid="sort"
+            value={filters.sort}
+            onChange={(e) => set({ sort: e.currentTarget.value as Filters['sort'] })}
+          >
+            <option value="started">newest first</option>
+            <option value="duration">longest first</option>
+          </select>
+        </label>
       </div>
       {error && <p class="error">{error}</p>}
       <table class="sagas" data-testid="saga-list">
@@ -176,7 +197,9 @@ export function ListPage({ onUnauthorized }: { onUnauthorized: () => void }) {
               </td>
               <td>{s.currentStep ?? '—'}</td>
               <td>{time(s.startedAt)}</td>
-              <td>{duration(s.durationMs)}</td>
+              <td data-testid="saga-duration">
+                {s.durationMs !== null ? duration(s.durationMs) : <span class="sub">running</span>}
+              </td>
               <td class="problem">
                 {s.error ? `${s.error.code ? `${s.error.code}: ` : ''}${s.error.message}` : (s.reason ?? '')}
               </td>
@@ -197,7 +220,7 @@ export function ListPage({ onUnauthorized }: { onUnauthorized: () => void }) {
               .catch(fail)
           }
         >
-          Older sagas
+          {filters.sort === 'duration' ? 'Shorter sagas' : 'Older sagas'}
         </button>
       )}
     </section>

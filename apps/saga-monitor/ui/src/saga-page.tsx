@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { ActionForm, type PendingAction } from './action-form';
 import { api, live, Unauthorized, type SagaDetail } from './api';
 import { duration, time } from './format';
 import { SagaDiagram } from './saga-diagram';
@@ -8,6 +9,8 @@ export function SagaPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
   const [detail, setDetail] = useState<SagaDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<Set<string>>(new Set());
+  const [acting, setActing] = useState<PendingAction | null>(null);
+  const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
     let stale = false;
@@ -27,7 +30,7 @@ export function SagaPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
       stale = true;
       close();
     };
-  }, [id]);
+  }, [id, reloads]);
 
   if (error) return <p class="error">{error}</p>;
   if (!detail) return <p>Loading…</p>;
@@ -73,6 +76,35 @@ export function SagaPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
           )}
         </div>
       )}
+      {!s.endedAt && (
+        <div class="actions-bar" data-testid="saga-actions">
+          {s.stuck && (
+            <button class="op" data-testid="action-resume" onClick={() => setActing({ action: 'resume' })}>
+              Resume…
+            </button>
+          )}
+          {s.status === 'RUNNING' && (
+            <button
+              class="op danger"
+              data-testid="action-cancel"
+              onClick={() => setActing({ action: 'cancel' })}
+            >
+              Cancel saga…
+            </button>
+          )}
+        </div>
+      )}
+      {acting && (
+        <ActionForm
+          sagaId={s.id}
+          pending={acting}
+          onClose={() => setActing(null)}
+          onDone={() => {
+            setActing(null);
+            setReloads((n) => n + 1);
+          }}
+        />
+      )}
       <h2>Steps</h2>
       <div class="diagram-box">
         <SagaDiagram detail={detail} />
@@ -108,6 +140,41 @@ export function SagaPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
                   <td class="problem">
                     {d.errorCode}: {d.errorMessage}
                   </td>
+                  <td data-testid="dead-letter-actions" data-offset={d.offset}>
+                    {d.handledBy ? (
+                      <span class="sub" data-testid="dead-letter-handled">
+                        {d.handledBy.action === 'retry-dead-letter' ? 'retried' : 'discarded'} by{' '}
+                        {d.handledBy.operator}: {d.handledBy.reason}
+                      </span>
+                    ) : (
+                      <>
+                        <button
+                          class="op"
+                          data-testid="action-retry"
+                          onClick={() =>
+                            setActing({
+                              action: 'retry-dead-letter',
+                              deadLetter: { topic: d.topic, partition: d.partition, offset: d.offset },
+                            })
+                          }
+                        >
+                          Retry…
+                        </button>{' '}
+                        <button
+                          class="op danger"
+                          data-testid="action-discard"
+                          onClick={() =>
+                            setActing({
+                              action: 'discard-dead-letter',
+                              deadLetter: { topic: d.topic, partition: d.partition, offset: d.offset },
+                            })
+                          }
+                        >
+                          Discard…
+                        </button>
+                      </>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -125,10 +192,35 @@ export function SagaPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
             <th>Topic / partition @ offset</th>
             <th>Source</th>
             <th>Caused by</th>
+            <th title="occurred-at → Kafka record timestamp: outbox commit to relay publish">→ Kafka</th>
+            <th title="occurred-at → the consuming transaction (its first caused record): relay, broker, consumer lag and handler">
+              → consumed
+            </th>
           </tr>
         </thead>
         <tbody>
-          {detail.messages.map((m) => {
+          {timelineRows(detail).map((row) => {
+            if (row.kind === 'action') {
+              const a = row.action;
+              return (
+                <tr class="operator-action" data-action={a.action} data-testid="timeline-action">
+                  <td>{time(a.requestedAt)}</td>
+                  <td>
+                    operator: {a.action}{' '}
+                    <span class={`badge outcome-${a.outcome}`} data-testid="action-outcome">
+                      {a.outcome}
+                    </span>
+                  </td>
+                  <td class="mono">{a.targetTopic ?? ''}</td>
+                  <td>{a.operator}</td>
+                  <td data-testid="action-reason-text" colSpan={3}>
+                    {a.reason}
+                    {a.error && <span class="problem"> ({a.error})</span>}
+                  </td>
+                </tr>
+              );
+            }
+            const m = row.message;
             const key = `${m.topic}/${m.partition}/${m.offset}`;
             const cause = m.causationId
               ? detail.messages.find((x) => x.messageId === m.causationId)
@@ -152,10 +244,20 @@ export function SagaPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
                   <td class="mono">
                     {cause ? cause.messageType : m.causationId ? `…${m.causationId.slice(-8)}` : ''}
                   </td>
+                  <td class="num" data-testid="hop-publish">
+                    {m.hops.publishMs === null ? '' : duration(m.hops.publishMs)}
+                  </td>
+                  <td
+                    class={`num ${slow(m.hops.consumedMs) ? 'slow' : ''}`}
+                    data-testid="hop-consumed"
+                    title={m.hops.consumedBy ? `consumed by ${m.hops.consumedBy}` : undefined}
+                  >
+                    {m.hops.consumedMs === null ? '' : duration(m.hops.consumedMs)}
+                  </td>
                 </tr>
                 {open.has(key) && (
                   <tr class="payload">
-                    <td colSpan={5}>
+                    <td colSpan={7}>
                       {m.decodeError && <p class="error">Undecodable: {m.decodeError}</p>}
                       <pre>{JSON.stringify(m.payload, null, 2)}</pre>
                     </td>
@@ -169,4 +271,30 @@ export function SagaPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
       {detail.messagesTruncated && <p class="sub">Timeline cut at {detail.messages.length} messages.</p>}
     </section>
   );
+}
+
+type TimelineRow =
+  | { kind: 'message'; at: string; message: SagaDetail['messages'][number] }
+  | { kind: 'action'; at: string; action: SagaDetail['actions'][number] };
+
+/** Messages and operator actions in one time order (an action sorts before what it caused). */
+function timelineRows(detail: SagaDetail): TimelineRow[] {
+  const rows: TimelineRow[] = [
+    ...detail.messages.map((m) => ({
+      kind: 'message' as const,
+      at: m.occurredAt ?? m.kafkaTimestamp,
+      message: m,
+    })),
+    ...detail.actions.map((a) => ({ kind: 'action' as const, at: a.requestedAt, action: a })),
+  ];
+  // stable: messages keep the server's order among themselves
+  return rows
+    .map((r, i) => ({ r, i }))
+    .sort((x, y) => Date.parse(x.r.at) - Date.parse(y.r.at) || x.i - y.i)
+    .map((x) => x.r);
+}
+
+/** A hop slow enough to stand out: a second or more. */
+function slow(ms: number | null): boolean {
+  return ms !== null && ms >= 1000;
 }
