@@ -1,5 +1,6 @@
 import { DefinitionError, type AnyMessageType, type MessageType } from '@sagaflow/outbox-relay';
 import type { MessageContext } from './message-context';
+import { assertLegacyMethodDecorator } from './legacy-decorators';
 import { addReaction, ParticipantDiscovery } from './participant-metadata';
 
 /** Options of {@link CommandHandler}. */
@@ -30,8 +31,9 @@ function reactionDecorator<T>(
   when?: (message: T) => boolean,
 ) {
   return (target: object, method: string | symbol, descriptor: TypedPropertyDescriptor<Handler<T>>): void => {
+    assertLegacyMethodDecorator(decorator, method);
     const where = `${target.constructor.name}.${String(method)}`;
-    if (typeof descriptor.value !== 'function')
+    if (typeof descriptor?.value !== 'function')
       throw new DefinitionError(`${where}: ${decorator} must decorate a method`);
     if (!type || typeof type.name !== 'string' || typeof type.validate !== 'function') {
       throw new DefinitionError(
