@@ -7,7 +7,7 @@ const topicPrefix = process.env.TOPIC_PREFIX ?? '';
 export interface TripRef {
   tripId: string;
 }
-export interface TripRequested extends TripRef {
+export interface BookTrip extends TripRef {
   hotel: string;
   nights: number;
   amountCents: number;
@@ -44,7 +44,8 @@ function message<T extends TripRef>(
 }
 const amountCents: Field = { name: 'amountCents', type: 'long' };
 
-export const TripRequested = message<TripRequested>('event', 'trips.events', 'TripRequested', [
+/** A command, not an event: the service asks for a trip, and the saga it starts answers it. */
+export const BookTrip = message<BookTrip>('command', 'trips.commands', 'BookTrip', [
   { name: 'hotel', type: 'string' },
   { name: 'nights', type: 'int' },
   amountCents,
@@ -64,7 +65,7 @@ export const CardDeclined = message<CardDeclined>('event', 'payment.events', 'Ca
 
 /** Every message type this service writes or reads: the `catalog` of its Sagaflow configuration. */
 export const catalog: AnyMessageType[] = [
-  TripRequested,
+  BookTrip,
   BookHotel,
   CancelHotel,
   HotelBooked,

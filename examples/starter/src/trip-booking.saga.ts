@@ -15,7 +15,7 @@ import {
   ChargeCard,
   HotelBooked,
   HotelCancelled,
-  TripRequested,
+  BookTrip,
   type TripRef,
 } from './messages';
 
@@ -39,8 +39,9 @@ const byTrip = { correlate: (m: TripRef) => m.tripId };
 
 @Saga({ type: 'TripBooking', version: 1, steps: tripSteps })
 export class TripBooking {
-  @StartSaga(TripRequested, byTrip)
-  requested(e: TripRequested, ctx: Ctx) {
+  // A saga can start from a command (as here) or from an event (OrderPlaced in the sagas guide).
+  @StartSaga(BookTrip, byTrip)
+  book(e: BookTrip, ctx: Ctx) {
     return ctx
       .begin({ tripId: e.tripId, hotel: e.hotel, nights: e.nights, amountCents: e.amountCents })
       .run('bookHotel');

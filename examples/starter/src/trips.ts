@@ -2,18 +2,18 @@
 /* eslint-disable @typescript-eslint/consistent-type-imports */
 import { Injectable } from '@nestjs/common';
 import { SagaflowTransactions } from '@sagaflow/saga-core';
-import { TripRequested } from './messages';
+import { BookTrip } from './messages';
 
 /** What the service's own code (an HTTP handler, a job) calls to start a trip's saga. */
 @Injectable()
 export class Trips {
   constructor(private readonly transactions: SagaflowTransactions) {}
 
-  /** Records the trip and emits TripRequested in one transaction: both commit, or neither. */
-  async request(trip: TripRequested): Promise<void> {
+  /** Records the trip and sends BookTrip, which starts the saga, in one transaction: both commit, or neither. */
+  async request(trip: BookTrip): Promise<void> {
     await this.transactions.run(async (tx) => {
       await tx.client.query('insert into trip (trip_id) values ($1)', [trip.tripId]);
-      await tx.emit(TripRequested, trip);
+      await tx.emit(BookTrip, trip);
     });
   }
 }
