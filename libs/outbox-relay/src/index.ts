@@ -2,6 +2,11 @@
  * @sagaflow/outbox-relay — the transactional outbox and the relay that publishes it to Kafka, plus the
  * message contract every Sagaflow library shares (headers, message types, the error family).
  */
+// Before anything connects: KafkaJS 2.2.4's request queue armed a negative timer (TimeoutNegativeWarning on
+// Node 23+, and a 1 ms wake-up loop per connection); see kafka/kafkajs-request-queue-fix.ts.
+import { applyKafkaJsRequestQueueFix } from './kafka/kafkajs-request-queue-fix';
+applyKafkaJsRequestQueueFix();
+
 export {
   SagaflowError,
   ConfigError,

@@ -1,4 +1,10 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { applyKafkaJsRequestQueueFix } from './kafkajs-request-queue-fix';
+
+// The stack's only KafkaJS client: without the fix, every `stack:status` and test run printed
+// TimeoutNegativeWarning. The file is a copy of libs/outbox-relay's (the library's tests depend on this
+// tool, so the tool cannot import the library); libs/outbox-relay/test/kafkajs-warning.int.spec.ts keeps them equal.
+applyKafkaJsRequestQueueFix();
 
 /**
  * Asks the brokers for cluster metadata once; resolves to the controller-visible broker count,

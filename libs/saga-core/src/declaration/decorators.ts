@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { MessageType } from '@sagaflow/outbox-relay';
 import { DefinitionError } from '@sagaflow/outbox-relay';
+import { assertLegacyMethodDecorator } from '../participant/legacy-decorators';
 import { sagaMetadataOf, type MissingInstancePolicy } from './saga-metadata';
 import type { SagaOptions } from './saga-options';
 
@@ -53,8 +54,9 @@ function handlerDecorator<T, F>(
   onMissingInstance?: MissingInstancePolicy<T>,
 ) {
   return (target: object, method: string | symbol, descriptor: TypedPropertyDescriptor<F>): void => {
+    assertLegacyMethodDecorator(kind, method);
     const className = target.constructor.name;
-    if (typeof descriptor.value !== 'function') {
+    if (typeof descriptor?.value !== 'function') {
       throw new DefinitionError(`Saga ${className}: ${kind} on ${String(method)} must decorate a method`);
     }
     if (!type || typeof type.name !== 'string' || typeof type.validate !== 'function') {
@@ -100,6 +102,7 @@ export function SagaEventHandler<T>(type: MessageType<T>, options: SagaEventHand
 /** After this handler's decision, a still-running saga ends Completed (Axon's `@EndSaga`). */
 export function EndSaga(): MethodDecorator {
   return (target, method) => {
+    assertLegacyMethodDecorator('@EndSaga', method);
     sagaMetadataOf(target.constructor).endMethods.add(String(method));
   };
 }
@@ -110,6 +113,7 @@ export function EndSaga(): MethodDecorator {
  */
 export function OnDeadline(name: string): MethodDecorator {
   return (target, method) => {
+    assertLegacyMethodDecorator(`@OnDeadline(${name})`, method);
     const meta = sagaMetadataOf(target.constructor);
     const taken = meta.deadlineHandlers.get(name);
     if (taken) {

@@ -2,6 +2,7 @@ import { DefinitionError, type AnyMessageType, type MessageType } from '@sagaflo
 import type { MessageContext } from './message-context';
 import type { LifecycleTransitionName } from '../engine/saga-outcome';
 import type { SagaTransitionEvent } from '../lifecycle/saga-lifecycle-message';
+import { assertLegacyMethodDecorator } from './legacy-decorators';
 import { addReaction, addTransitionHook, ParticipantDiscovery } from './participant-metadata';
 
 /** Options of {@link CommandHandler}. */
@@ -32,8 +33,9 @@ function reactionDecorator<T>(
   when?: (message: T) => boolean,
 ) {
   return (target: object, method: string | symbol, descriptor: TypedPropertyDescriptor<Handler<T>>): void => {
+    assertLegacyMethodDecorator(decorator, method);
     const where = `${target.constructor.name}.${String(method)}`;
-    if (typeof descriptor.value !== 'function')
+    if (typeof descriptor?.value !== 'function')
       throw new DefinitionError(`${where}: ${decorator} must decorate a method`);
     if (!type || typeof type.name !== 'string' || typeof type.validate !== 'function') {
       throw new DefinitionError(
@@ -118,6 +120,7 @@ export function OnSagaTransition(sagaType: string, options: OnSagaTransitionOpti
     method: string | symbol,
     descriptor: TypedPropertyDescriptor<(t: SagaTransitionEvent, ctx: MessageContext) => Promise<void>>,
   ): void => {
+    assertLegacyMethodDecorator('@OnSagaTransition', method);
     const where = `${target.constructor.name}.${String(method)}`;
     if (typeof descriptor?.value !== 'function')
       throw new DefinitionError(`${where}: @OnSagaTransition must decorate a method`);
