@@ -129,7 +129,8 @@ describe('The demo system on a three-broker Kafka cluster', () => {
         readFileSync(logFile, 'utf8')
           .slice(logBefore)
           .split('\n')
-          .find((l) => l.includes('publishing paused') && l.includes('"retriable":true')),
+          // BROKER_UNAVAILABLE: the retriable code the relay classifies a broker outage as
+          .find((l) => l.includes('publishing paused') && l.includes('"code":"BROKER_UNAVAILABLE"')),
       { timeoutMs: 120_000, intervalMs: 500, description: 'the relay to pause publishing as retriable' },
     );
     expect(paused).toBeTruthy();

@@ -33,7 +33,7 @@ export function lostCoordinator(error: unknown): boolean {
  * commit and heartbeat is sent to the same node id ("Broker 1 not found in the cached metadata"), the
  * group evicts the member after its session timeout, and nothing in kafkajs looks the coordinator up
  * again until the consumer restarts. A rejoin finds the new coordinator. Redelivery meanwhile is harmless
- * (the inbox). See docs/decisions/0046 and issue 15's broker-failure test.
+ * (the inbox). See docs/decisions/0046-replication-follows-the-cluster.md.
  */
 export function rejoinOnLostCoordinator(options: {
   commit: (topic: string, partition: number, offset: string) => Promise<void>;
