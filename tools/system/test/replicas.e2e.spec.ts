@@ -106,7 +106,8 @@ describe('Several instances of every service on a three-broker cluster', () => {
     const keys = new Set(ids);
     expect(records.filter((r) => keys.has(r.key)).length).toBeGreaterThan(ids.length * 5);
     expect(keyOrderViolations(records, keys)).toEqual([]);
-    // the joined instances took part: each consumed at least one record of its service
-    for (const service of sagaServices) expect(fx.system.instances(service)).toHaveLength(3);
+    // two started, one killed, one added: the survivor and the newcomer are running
+    for (const service of sagaServices)
+      expect(fx.system.instances(service).filter((p) => p.running)).toHaveLength(2);
   });
 });
