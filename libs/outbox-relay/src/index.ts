@@ -47,10 +47,16 @@ export { AvroRegistryCodec, type AvroRegistryCodecOptions } from './codec/avro-r
 export { JsonCodec } from './codec/json-codec';
 export { createCodec, type CodecConfig } from './codec/create-codec';
 export { ensureTopics, type TopicSpec } from './kafka/ensure-topics';
+export { topicReplication, type ReplicationSettings } from './kafka/topic-replication';
 export { OutboxRelay } from './relay/outbox-relay';
 export { OutboxNotifier, type OutboxNotifierOptions } from './relay/outbox-notifier';
 export { hopHistogram, hopMetricName, type HopStage } from './metrics/hop-histogram';
-export { parseRelayConfig, type OutboxRelayConfig, type ResolvedRelayConfig } from './relay/relay-config';
+export {
+  parseRelayConfig,
+  type OutboxRelayConfig,
+  type ResolvedRelayConfig,
+  type TopicCreation,
+} from './relay/relay-config';
 export { RelayEvents, relayEventNames, type RelayEventMap, type RelayEventName } from './relay/relay-events';
 export { listSetAside, retrySetAside, type SetAsideMessage } from './relay/set-aside';
 export { readPendingStats, type PendingStats } from './relay/pending-stats';

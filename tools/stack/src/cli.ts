@@ -16,6 +16,7 @@ Environment (each overrides discovery for its part):
   DATABASE_URL          postgres://…              default postgres://postgres@127.0.0.1:5432/postgres
   SAGAFLOW_STACK_DIR    cache, data, logs         default <repo>/.stack
   SAGAFLOW_STACK_DOCKER auto|off                  use Testcontainers when a Docker engine answers (auto)
+  SAGAFLOW_STACK_BROKERS 1|3                      3: a KRaft cluster of three local brokers on 19092,19094,19096
 `;
 
 async function main(command: string | undefined): Promise<number> {

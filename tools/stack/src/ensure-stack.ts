@@ -12,6 +12,7 @@ import { stackPaths, type StackPaths } from './stack-paths';
 import { withStackLock } from './stack-lock';
 import { join } from 'node:path';
 import { waitFor } from './wait-for';
+import { kafkaClusterAddresses, startKafkaCluster } from './kafka-cluster';
 import { redact } from './redact-url';
 
 /** How long a part named by an env var gets to answer before we say it is unreachable. */
@@ -57,13 +58,19 @@ async function ensureUnlocked(
       : undefined,
   ]);
 
+  const localKafka = config.kafkaNodes === 1 ? [localKafkaAddress(config)] : kafkaClusterAddresses();
   const [kafkaRunning, registryRunning, pgRunning] = await Promise.all([
-    kafkaGiven ? true : answers(() => probeKafka([localKafkaAddress(config)], 1_000)),
+    kafkaGiven
+      ? true
+      : answers(async () => {
+          if ((await probeKafka(localKafka, 1_000)) < config.kafkaNodes) throw new Error('nodes missing');
+        }),
     registryGiven ? true : answers(() => probeRegistry(localRegistryUrl(config), 1_000)),
     config.databaseUrlFromEnv ? true : answers(() => probePostgres(databaseUrl, 1_000)),
   ]);
 
-  const nothingGiven = !kafkaGiven && !registryGiven && !config.databaseUrlFromEnv;
+  // cluster mode runs the nodes as local processes, never in containers
+  const nothingGiven = !kafkaGiven && !registryGiven && !config.databaseUrlFromEnv && config.kafkaNodes === 1;
   const someMissing = !kafkaRunning || !registryRunning || !pgRunning;
   if (nothingGiven && someMissing && config.docker === 'auto' && (await dockerEngineAnswers())) {
     log('stack: a Docker engine answers; starting Kafka, the registry and PostgreSQL with Testcontainers');
@@ -86,12 +93,18 @@ async function ensureUnlocked(
     kafkaGiven
       ? [...kafkaGiven]
       : kafkaRunning
-        ? [localKafkaAddress(config)]
-        : (log(
-            `stack: starting Kafka ${config.kafkaVersion} (KRaft) on ${localKafkaAddress(config)}; log ${paths.kafkaLog}`,
-          ),
-          (kafkaSource = 'local-process'),
-          startLocalKafka(config).then((a) => [a])),
+        ? localKafka
+        : config.kafkaNodes > 1
+          ? (log(
+              `stack: starting a ${config.kafkaNodes}-node Kafka cluster (KRaft) on ${localKafka.join(',')}`,
+            ),
+            (kafkaSource = 'local-process'),
+            startKafkaCluster({ size: config.kafkaNodes, keep: true, config }).then((c) => [...c.brokers]))
+          : (log(
+              `stack: starting Kafka ${config.kafkaVersion} (KRaft) on ${localKafkaAddress(config)}; log ${paths.kafkaLog}`,
+            ),
+            (kafkaSource = 'local-process'),
+            startLocalKafka(config).then((a) => [a])),
     registryGiven
       ? registryGiven
       : registryRunning

@@ -17,3 +17,12 @@ export { startIsolatedKafka, type IsolatedKafka } from './isolated-kafka';
 export { createDatabase, dropDatabase, uniqueDatabaseName, databaseUrlFor } from './postgres-databases';
 export { uniqueTopicName } from './kafka-topics';
 export { waitFor, type WaitForOptions } from './wait-for';
+export {
+  startKafkaCluster,
+  stopKafkaCluster,
+  kafkaClusterRunning,
+  kafkaClusterAddresses,
+  defaultClusterBasePort,
+  type KafkaCluster,
+  type KafkaClusterOptions,
+} from './kafka-cluster';

@@ -19,15 +19,30 @@ export interface KafkaBrokerSpec {
   pidFile: string;
   port: number;
   controllerPort: number;
+  /** Set when the broker is one node of a KRaft cluster (see `kafka-cluster.ts`); a single node otherwise. */
+  cluster?: KafkaClusterMember;
+}
+
+/** One node of a multi-node KRaft cluster: every node is broker and controller (combined mode). */
+export interface KafkaClusterMember {
+  /** 1, 2, 3, … unique in the cluster. */
+  nodeId: number;
+  /** `controller.quorum.voters`, e.g. `1@127.0.0.1:19093,2@127.0.0.1:19095,3@127.0.0.1:19097`. */
+  voters: string;
+  /** The same for every node; each node's log dir is formatted with it. */
+  clusterId: string;
+  /** Number of nodes: the replication factor of the internal topics and the topic default. */
+  size: number;
 }
 
 const startDeadlineMs = 90_000;
 
 function brokerProperties(spec: KafkaBrokerSpec): string {
+  const c = spec.cluster;
   return [
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${spec.controllerPort}`,
+    `node.id=${c?.nodeId ?? 1}`,
+    `controller.quorum.voters=${c?.voters ?? `1@127.0.0.1:${spec.controllerPort}`}`,
     `listeners=PLAINTEXT://127.0.0.1:${spec.port},CONTROLLER://127.0.0.1:${spec.controllerPort}`,
     `advertised.listeners=PLAINTEXT://127.0.0.1:${spec.port}`,
     'controller.listener.names=CONTROLLER',
@@ -35,17 +50,36 @@ function brokerProperties(spec: KafkaBrokerSpec): string {
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${spec.dataDir}`,
     'num.partitions=3',
-    // a single node: every internal topic has one replica
-    'offsets.topic.replication.factor=1',
+    ...(c ? clusterReplication(c.size) : singleNodeReplication),
     'offsets.topic.num.partitions=10',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
     'transaction.state.log.num.partitions=5',
     // tests join and leave groups constantly; the default 3 s delay would slow every one of them
     'group.initial.rebalance.delay.ms=0',
     'log.retention.hours=24',
     '',
   ].join('\n');
+}
+
+// a single node: every internal topic has one replica
+const singleNodeReplication = [
+  'offsets.topic.replication.factor=1',
+  'transaction.state.log.replication.factor=1',
+  'transaction.state.log.min.isr=1',
+];
+
+// a cluster: internal topics and topics created without settings get up to 3 replicas, and a write
+// acknowledged by all in-sync replicas needs two of them, so one node may die without losing a write
+function clusterReplication(size: number): string[] {
+  const rf = Math.min(size, 3);
+  const minIsr = rf >= 3 ? 2 : 1;
+  return [
+    `offsets.topic.replication.factor=${rf}`,
+    `transaction.state.log.replication.factor=${rf}`,
+    `transaction.state.log.min.isr=${minIsr}`,
+    `default.replication.factor=${rf}`,
+    `min.insync.replicas=${minIsr}`,
+    'unclean.leader.election.enable=false',
+  ];
 }
 
 const log4j = [
@@ -62,7 +96,16 @@ const log4j = [
  * @throws StackError naming the log when it does not come up within the deadline.
  */
 export async function startKafkaBroker(spec: KafkaBrokerSpec): Promise<string> {
-  const address = `127.0.0.1:${spec.port}`;
+  launchKafkaBroker(spec);
+  return awaitKafkaBroker(spec);
+}
+
+/**
+ * Formats the KRaft log dir (once) and spawns the broker of `spec` unless it runs already, without
+ * waiting: the nodes of a cluster must all be launched before any of them can elect a controller.
+ * @throws StackError when formatting fails.
+ */
+export function launchKafkaBroker(spec: KafkaBrokerSpec): void {
   if (runningPid(spec.pidFile) === undefined) {
     writeFileSync(spec.propertiesPath, brokerProperties(spec));
     writeFileSync(spec.log4jPath, log4j);
@@ -78,7 +121,7 @@ export async function startKafkaBroker(spec: KafkaBrokerSpec): Promise<string> {
           'kafka.tools.StorageTool',
           'format',
           '-t',
-          clusterId(),
+          spec.cluster?.clusterId ?? newKafkaClusterId(),
           '-c',
           spec.propertiesPath,
         ],
@@ -106,6 +149,14 @@ export async function startKafkaBroker(spec: KafkaBrokerSpec): Promise<string> {
       { pidFile: spec.pidFile, logPath: spec.logPath },
     );
   }
+}
+
+/**
+ * Resolves with `host:port` once the broker of `spec` answers metadata requests.
+ * @throws StackError naming the log when it does not within the deadline, or at once when its process exits.
+ */
+export async function awaitKafkaBroker(spec: KafkaBrokerSpec): Promise<string> {
+  const address = `127.0.0.1:${spec.port}`;
   try {
     await waitFor(
       async () => {
@@ -124,7 +175,7 @@ export async function startKafkaBroker(spec: KafkaBrokerSpec): Promise<string> {
   return address;
 }
 
-// KRaft wants a cluster id of 16 bytes in URL-safe base64 without padding
-function clusterId(): string {
+/** A new KRaft cluster id: 16 bytes in URL-safe base64 without padding. */
+export function newKafkaClusterId(): string {
   return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
 }

@@ -67,6 +67,19 @@ export async function stopProcess(pidFile: string, graceMs = 15_000): Promise<bo
   return true;
 }
 
+/**
+ * kill -9 of the process of `pidFile` (and its group): no shutdown hook runs. Resolves true when it was
+ * running, once it is gone.
+ */
+export async function killProcess(pidFile: string): Promise<boolean> {
+  const pid = runningPid(pidFile);
+  if (pid === undefined) return false;
+  signal(pid, 'SIGKILL');
+  while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
+  rmSync(pidFile, { force: true });
+  return true;
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -22,6 +22,9 @@ const envSchema = z.object({
     .regex(/^\d+\.\d+\.\d+$/, 'SAGAFLOW_KAFKA_VERSION must look like 3.9.1')
     .optional(),
   SAGAFLOW_STACK_DOCKER: z.enum(['auto', 'off']).optional(),
+  SAGAFLOW_STACK_BROKERS: z
+    .enum(['1', '3'], { message: 'SAGAFLOW_STACK_BROKERS must be 1 (one broker) or 3 (a cluster)' })
+    .optional(),
 });
 
 /** Where and how the stack finds or starts its parts; parsed once from the environment. */
@@ -41,6 +44,11 @@ export interface StackConfig {
   readonly registryPort: number;
   /** Whether Testcontainers may be used when a Docker engine answers. */
   readonly docker: 'auto' | 'off';
+  /**
+   * Kafka nodes the stack runs: 1 (the broker on 9092) or 3 (cluster mode: a KRaft cluster on
+   * 19092–19097 as local processes; see `kafka-cluster.ts`). From SAGAFLOW_STACK_BROKERS, default 1.
+   */
+  readonly kafkaNodes: 1 | 3;
 }
 
 /** The default database when DATABASE_URL is not set. */
@@ -69,5 +77,6 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     kafkaControllerPort: 9093,
     registryPort: 8081,
     docker: e.SAGAFLOW_STACK_DOCKER ?? 'auto',
+    kafkaNodes: e.SAGAFLOW_STACK_BROKERS === '3' ? 3 : 1,
   });
 }

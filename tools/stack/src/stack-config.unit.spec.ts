@@ -19,11 +19,17 @@ describe('loadStackConfig', () => {
     expect(config.schemaRegistryUrlFromEnv).toBe('http://r:8081/apis/ccompat/v7');
   });
 
+  it('runs one broker unless SAGAFLOW_STACK_BROKERS=3 asks for the cluster', () => {
+    expect(loadStackConfig({}).kafkaNodes).toBe(1);
+    expect(loadStackConfig({ SAGAFLOW_STACK_BROKERS: '3' }).kafkaNodes).toBe(3);
+  });
+
   it.each([
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
     [{ SCHEMA_REGISTRY_URL: 'registry' }, 'SCHEMA_REGISTRY_URL'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ SAGAFLOW_STACK_DOCKER: 'maybe' }, 'SAGAFLOW_STACK_DOCKER'],
+    [{ SAGAFLOW_STACK_BROKERS: '2' }, 'SAGAFLOW_STACK_BROKERS'],
   ])('names the bad setting in %o', (env, name) => {
     expect(() => loadStackConfig(env)).toThrow(name);
   });

@@ -44,3 +44,38 @@ export function stackPaths(config: StackConfig): StackPaths {
 export function javaBinary(): string {
   return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
+
+/** Where node `nodeId` of the stack's Kafka cluster (cluster mode) keeps its data, log and pid file. */
+export interface ClusterBrokerPaths {
+  dataDir: string;
+  propertiesPath: string;
+  log4jPath: string;
+  logPath: string;
+  pidFile: string;
+}
+
+/**
+ * Paths of node `nodeId` (1, 2, 3) of the cluster whose first port is `basePort`, under the stack
+ * directory: `data/kafka-cluster-<basePort>/node-<id>`, `logs/kafka-cluster-<basePort>-<id>.log`, `run/…`.
+ */
+export function clusterBrokerPaths(
+  config: StackConfig,
+  basePort: number,
+  nodeId: number,
+): ClusterBrokerPaths {
+  const dir = config.stackDir;
+  for (const sub of ['data', 'logs', 'run']) mkdirSync(join(dir, sub), { recursive: true });
+  const name = `kafka-cluster-${basePort}`;
+  return {
+    dataDir: join(dir, 'data', name, `node-${nodeId}`),
+    propertiesPath: join(dir, 'run', `${name}-${nodeId}.properties`),
+    log4jPath: join(dir, 'run', `${name}-log4j.properties`),
+    logPath: join(dir, 'logs', `${name}-${nodeId}.log`),
+    pidFile: join(dir, 'run', `${name}-${nodeId}.pid`),
+  };
+}
+
+/** The cluster id file of the cluster whose first port is `basePort` (all nodes are formatted with it). */
+export function clusterIdFile(config: StackConfig, basePort: number): string {
+  return join(config.stackDir, 'data', `kafka-cluster-${basePort}`, 'cluster.id');
+}

@@ -1,4 +1,5 @@
 import { runningPid } from './local-process';
+import { kafkaClusterAddresses } from './kafka-cluster';
 import { localKafkaAddress } from './local-kafka';
 import { localRegistryUrl } from './local-registry';
 import { probeKafka } from './probe-kafka';
@@ -22,7 +23,11 @@ export interface PartStatus {
 /** Probes each part where the current environment says it is. */
 export async function stackStatus(config: StackConfig = loadStackConfig()): Promise<PartStatus[]> {
   const paths = stackPaths(config);
-  const kafka = config.kafkaBrokersFromEnv ? [...config.kafkaBrokersFromEnv] : [localKafkaAddress(config)];
+  const kafka = config.kafkaBrokersFromEnv
+    ? [...config.kafkaBrokersFromEnv]
+    : config.kafkaNodes > 1
+      ? kafkaClusterAddresses(config.kafkaNodes)
+      : [localKafkaAddress(config)];
   const registry = config.schemaRegistryUrlFromEnv ?? localRegistryUrl(config);
   const managed = (pidFile: string, fromEnv: boolean) => {
     if (fromEnv) return 'env var';

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { stopKafkaCluster } from './kafka-cluster';
 import { stopLocalKafka } from './local-kafka';
 import { stopLocalRegistry } from './local-registry';
 import { loadStackConfig, type StackConfig } from './stack-config';
@@ -11,7 +12,12 @@ import { stackPaths } from './stack-paths';
 export async function stopStack(
   config: StackConfig = loadStackConfig(),
 ): Promise<{ kafka: boolean; registry: boolean }> {
-  const [kafka, registry] = await Promise.all([stopLocalKafka(config), stopLocalRegistry(config)]);
+  const [kafka, cluster, registry] = await Promise.all([
+    stopLocalKafka(config),
+    // cluster mode's nodes, only when asked for: SAGAFLOW_STACK_BROKERS=3 npm run stack:down
+    config.kafkaNodes > 1 ? stopKafkaCluster(config, config.kafkaNodes) : false,
+    stopLocalRegistry(config),
+  ]);
   rmSync(stackPaths(config).endpointsFile, { force: true });
-  return { kafka, registry };
+  return { kafka: kafka || cluster, registry };
 }

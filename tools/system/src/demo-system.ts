@@ -26,8 +26,16 @@ export interface DemoSystemOptions {
   stack: Pick<StackEndpoints, 'kafkaBrokers' | 'schemaRegistryUrl' | 'databaseUrl'>;
   /** Database name per process (default `order_service`, … as in docker-compose). */
   databases?: Partial<Record<SystemService, string>>;
-  /** HTTP port per process (default 3001–3003 and 8080). */
+  /**
+   * HTTP port per process (default 3001–3003 and 8080). Further instances of a service take this port
+   * plus 10, 20, … (see {@link DemoSystemOptions.instances}).
+   */
   ports?: Partial<Record<SystemService, number>>;
+  /**
+   * Instances per saga service (default 1 each): they share the service's database and consumer group,
+   * and elect one relay leader between them, as replicas of one deployment do.
+   */
+  instances?: Partial<Record<SagaService, number>>;
   /** Extra environment per process, e.g. `{ 'order-service': { ORDER_STEP_TIMEOUT: '2s' } }`. */
   env?: Partial<Record<SystemService, Record<string, string>>>;
   /** Run the saga monitor: `auto` = when `apps/saga-monitor/dist/main.js` exists (default), `off` = never. */
@@ -58,7 +66,8 @@ export interface DemoSystemOptions {
  */
 export class DemoSystem {
   private constructor(
-    private readonly processes: Map<SystemService, ServiceProcess>,
+    private readonly processes: Map<SystemService, ServiceProcess[]>,
+    private readonly describe: (service: SystemService, index: number) => Promise<ServiceProcess>,
     private readonly databaseUrls: Map<SystemService, string>,
     private readonly adminUrl: string,
     private readonly releaseLock: () => void,
@@ -84,7 +93,9 @@ export class DemoSystem {
     let system: DemoSystem;
     try {
       const { processes, urls } = await prepare(names, options, logDir);
-      system = new DemoSystem(processes, urls, options.stack.databaseUrl, release, logDir);
+      const describe = (service: SystemService, index: number) =>
+        describeInstance(service, index, options, urls, logDir);
+      system = new DemoSystem(processes, describe, urls, options.stack.databaseUrl, release, logDir);
     } catch (e) {
       release();
       throw e;
@@ -99,10 +110,32 @@ export class DemoSystem {
     return system;
   }
 
-  /** The process of `service`. @throws Error when it is not part of this system (the monitor when off). */
+  /**
+   * The (first) process of `service`: the one {@link url} points at.
+   * @throws Error when it is not part of this system (the monitor when off).
+   */
   process(service: SystemService): ServiceProcess {
-    const p = this.processes.get(service);
+    const p = this.processes.get(service)?.[0];
     if (!p) throw new Error(`${service} is not running in this system`);
+    return p;
+  }
+
+  /** Every instance of `service`, in the order they were added (the first is {@link process}). */
+  instances(service: SystemService): ServiceProcess[] {
+    return [...(this.processes.get(service) ?? [])];
+  }
+
+  /**
+   * Starts one more instance of `service` on the same database (a replica joining: the consumer group
+   * rebalances, the relay leadership stays where it is) and waits until it is healthy.
+   * @throws Error when its port is taken or it does not become healthy.
+   */
+  async addInstance(service: SagaService): Promise<ServiceProcess> {
+    const list = this.processes.get(service);
+    if (!list) throw new Error(`${service} is not running in this system`);
+    const p = await this.describe(service, list.length);
+    list.push(p);
+    await p.startHealthy();
     return p;
   }
 
@@ -123,15 +156,15 @@ export class DemoSystem {
     return url;
   }
 
-  /** Every process of this system, in start order. */
+  /** Every process of this system (every instance), in start order. */
   all(): ServiceProcess[] {
-    return [...this.processes.values()];
+    return [...this.processes.values()].flat();
   }
 
   /** SIGTERM to every process, in reverse start order, waiting for each to exit; then frees the machine for another system. */
   async stop(): Promise<void> {
     try {
-      for (const p of [...this.processes.values()].reverse()) await p.stop();
+      for (const p of this.all().reverse()) await p.stop();
     } finally {
       this.releaseLock();
     }
@@ -152,33 +185,46 @@ async function prepare(
   names: readonly SystemService[],
   options: DemoSystemOptions,
   logDir: string,
-): Promise<{ processes: Map<SystemService, ServiceProcess>; urls: Map<SystemService, string> }> {
-  const processes = new Map<SystemService, ServiceProcess>();
+): Promise<{ processes: Map<SystemService, ServiceProcess[]>; urls: Map<SystemService, string> }> {
+  const processes = new Map<SystemService, ServiceProcess[]>();
   const urls = new Map<SystemService, string>();
   for (const name of names) {
-    const port = options.ports?.[name] ?? defaultPorts[name];
-    await assertPortFree(port, name);
     const database = options.databases?.[name] ?? defaultDatabaseName(name);
     if (!options.keepDatabases?.includes(name)) await dropDatabase(options.stack.databaseUrl, database);
     urls.set(name, await createDatabase(options.stack.databaseUrl, database));
-    processes.set(
-      name,
-      new ServiceProcess({
-        name,
-        main: mainOf(name),
-        cwd: repoRoot,
-        port,
-        logFile: join(logDir, `${name}.log`),
-        env: {
-          PORT: String(port),
-          DATABASE_URL: databaseUrlFor(options.stack.databaseUrl, database),
-          KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
-          SCHEMA_REGISTRY_URL: options.stack.schemaRegistryUrl,
-          ...(name === 'saga-monitor' ? {} : { SAGAFLOW_CODEC: 'avro' }),
-          ...options.env?.[name],
-        },
-      }),
-    );
+    const count = name === 'saga-monitor' ? 1 : (options.instances?.[name] ?? 1);
+    const list: ServiceProcess[] = [];
+    for (let i = 0; i < count; i++) list.push(await describeInstance(name, i, options, urls, logDir));
+    processes.set(name, list);
   }
   return { processes, urls };
+}
+
+/** Instance `index` (0 = the first) of `name`: its port (checked free), log file and environment. */
+async function describeInstance(
+  name: SystemService,
+  index: number,
+  options: DemoSystemOptions,
+  urls: Map<SystemService, string>,
+  logDir: string,
+): Promise<ServiceProcess> {
+  const port = (options.ports?.[name] ?? defaultPorts[name]) + 10 * index;
+  const label = index === 0 ? name : `${name}-${index + 1}`;
+  await assertPortFree(port, label);
+  const database = new URL(urls.get(name) ?? '').pathname.slice(1);
+  return new ServiceProcess({
+    name: label,
+    main: mainOf(name),
+    cwd: repoRoot,
+    port,
+    logFile: join(logDir, `${label}.log`),
+    env: {
+      PORT: String(port),
+      DATABASE_URL: databaseUrlFor(options.stack.databaseUrl, database),
+      KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: options.stack.schemaRegistryUrl,
+      ...(name === 'saga-monitor' ? {} : { SAGAFLOW_CODEC: 'avro' }),
+      ...options.env?.[name],
+    },
+  });
 }

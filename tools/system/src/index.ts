@@ -35,3 +35,5 @@ export { placeOrders, type OrderRequest } from './place-orders';
 export { demoScenario, type DemoScenario } from './demo-scenario';
 export { runTimeoutScene } from './timeout-scene';
 export { formatSummary, formatUrls } from './demo-summary';
+export { keyOrderViolations, type TopicRecord } from './key-order';
+export { readTopicRecords } from './read-topic-records';

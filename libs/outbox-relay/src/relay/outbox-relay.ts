@@ -325,9 +325,8 @@ export class OutboxRelay {
   private async ensureTopicsOnce(): Promise<void> {
     const create = this.config.createTopics;
     if (this.topicsReady || create === false) return;
-    const topics = this.config.catalog
-      .topics()
-      .map((topic) => ({ topic, numPartitions: create.numPartitions }));
+    // cluster: partitions and replication as configured (issue 15)
+    const topics = this.config.catalog.topics().map((topic) => ({ topic, ...create }));
     try {
       await ensureTopics(this.kafka, topics);
     } catch (cause) {

@@ -44,8 +44,12 @@ export interface OutboxRelayConfig {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Kafka client retries inside one send before the relay backs off itself; default 3. */
   sendRetries?: number;
-  /** Create the catalog's missing topics when taking leadership; default true. */
-  createTopics?: boolean | { numPartitions?: number };
+  /**
+   * Create the catalog's missing topics when taking leadership; default true. Partitions default to the
+   * broker's `num.partitions`; replicas to min(brokers, 3) and `min.insync.replicas` to 2 on three
+   * replicas or more, else 1 (read from the cluster's metadata when the topics are created).
+   */
+  createTopics?: boolean | TopicCreation;
   /** Where logs go; a JSON-lines logger on stdout by default. */
   logger?: RelayLogger;
   /** Level of the default logger; default `info`. */
@@ -56,7 +60,25 @@ export interface OutboxRelayConfig {
   relayId?: string;
 }
 
+/** How the relay creates missing topics; every setting defaults as {@link OutboxRelayConfig.createTopics} says. */
+export interface TopicCreation {
+  numPartitions?: number;
+  replicationFactor?: number;
+  minInsyncReplicas?: number;
+}
+
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
+
+const topicCreationSchema = z
+  .strictObject({
+    numPartitions: positiveInt(10_000).optional(),
+    replicationFactor: positiveInt(32).optional(),
+    minInsyncReplicas: positiveInt(32).optional(),
+  })
+  .refine((t) => !t.minInsyncReplicas || !t.replicationFactor || t.minInsyncReplicas <= t.replicationFactor, {
+    message: 'cannot be more than replicationFactor (no write could be acknowledged)',
+    path: ['minInsyncReplicas'],
+  });
 
 const schema = z.strictObject({
   databaseUrl: z
@@ -104,9 +126,7 @@ const schema = z.strictObject({
     })
     .default({ initialMs: 200, maxMs: 10_000 }),
   sendRetries: z.number().int().min(1).max(100).default(3),
-  createTopics: z
-    .union([z.boolean(), z.strictObject({ numPartitions: positiveInt(10_000).optional() })])
-    .default(true),
+  createTopics: z.union([z.boolean(), topicCreationSchema]).default(true),
   logger: z
     .custom<RelayLogger>(
       (v) =>
@@ -137,7 +157,7 @@ export interface ResolvedRelayConfig {
   readonly cleanupIntervalMs: number;
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
   readonly sendRetries: number;
-  readonly createTopics: false | { readonly numPartitions?: number };
+  readonly createTopics: false | Readonly<TopicCreation>;
   readonly logger: RelayLogger;
   readonly metricsRegistry: Registry;
   readonly relayId: string;

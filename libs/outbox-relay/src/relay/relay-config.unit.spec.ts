@@ -61,6 +61,17 @@ describe('parseRelayConfig', () => {
     expect(error.message).toContain(mentioned);
   });
 
+  it('takes replication settings for the topics it creates, and refuses a min ISR above the replicas', () => {
+    expect(
+      parseRelayConfig({ ...valid, createTopics: { replicationFactor: 3, minInsyncReplicas: 2 } })
+        .createTopics,
+    ).toEqual({ replicationFactor: 3, minInsyncReplicas: 2 });
+    expect(parseRelayConfig(valid).createTopics).toEqual({});
+    expect(
+      configError({ ...valid, createTopics: { replicationFactor: 2, minInsyncReplicas: 3 } }).message,
+    ).toMatch(/minInsyncReplicas/);
+  });
+
   it('names a missing required setting', () => {
     const { databaseUrl: _omitted, ...rest } = valid;
     expect(configError(rest).message).toMatch(/databaseUrl .*\(got nothing\)/);

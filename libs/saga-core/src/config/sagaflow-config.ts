@@ -68,8 +68,12 @@ export interface SagaflowConfig {
   onMissingInstance?: 'fault' | 'discard';
   /** Connections in the service's pool (default 20). */
   database?: { poolSize?: number };
-  /** Partitions of the topics Sagaflow creates when missing (default: the broker's default). */
-  topics?: { numPartitions?: number };
+  /**
+   * How Sagaflow creates missing topics: partitions (default: the broker's `num.partitions`), replicas
+   * (default min(brokers, 3)) and `min.insync.replicas` (default 2 on three replicas or more, else 1),
+   * the defaults read from the cluster's metadata when the topics are created.
+   */
+  topics?: { numPartitions?: number; replicationFactor?: number; minInsyncReplicas?: number };
   /** Where logs go; JSON lines on stdout by default. */
   logger?: SagaflowLogger;
   /** Level of the default logger (default `info`). */
@@ -105,7 +109,11 @@ export interface ResolvedSagaflowConfig {
   };
   readonly onMissingInstance: 'fault' | 'discard';
   readonly database: { readonly poolSize: number };
-  readonly topics: { readonly numPartitions?: number };
+  readonly topics: {
+    readonly numPartitions?: number;
+    readonly replicationFactor?: number;
+    readonly minInsyncReplicas?: number;
+  };
   readonly logger?: SagaflowLogger;
   readonly logLevel: LogLevel;
 }
@@ -187,7 +195,20 @@ const schema = z.strictObject({
     .default({ batchSize: 100, enabled: true }),
   onMissingInstance: z.enum(['fault', 'discard']).default('fault'),
   database: z.strictObject({ poolSize: positiveInt(1000).default(20) }).default({ poolSize: 20 }),
-  topics: z.strictObject({ numPartitions: positiveInt(10_000).optional() }).default({}),
+  topics: z
+    .strictObject({
+      numPartitions: positiveInt(10_000).optional(),
+      replicationFactor: positiveInt(32).optional(),
+      minInsyncReplicas: positiveInt(32).optional(),
+    })
+    .refine(
+      (t) => !t.minInsyncReplicas || !t.replicationFactor || t.minInsyncReplicas <= t.replicationFactor,
+      {
+        message: 'cannot be more than replicationFactor (no write could be acknowledged)',
+        path: ['minInsyncReplicas'],
+      },
+    )
+    .default({}),
   logger: z
     .custom<SagaflowLogger>(
       (v) =>

@@ -27,6 +27,11 @@ describe('parseSagaflowConfig', () => {
     expect(c.relay.enabled).toBe(true);
     expect(c.deadlines.pollIntervalMs).toBe(1000);
     expect(Object.isFrozen(c.consumer)).toBe(true);
+    // replication is left to the cluster's size unless set
+    expect(c.topics).toEqual({});
+    expect(parseSagaflowConfig({ ...valid, topics: { replicationFactor: 3 } }).topics).toEqual({
+      replicationFactor: 3,
+    });
   });
 
   it.each([
@@ -36,6 +41,10 @@ describe('parseSagaflowConfig', () => {
     [{ codec: { kind: 'avro', registryUrl: 'nope' } }, /codec\.registryUrl/],
     [{ service: 'Inventory Service' }, /service must be a lower-case name/],
     [{ deadlines: { pollInterval: '5 minutes' } }, /deadlines\.pollInterval must be a positive duration/],
+    [
+      { topics: { replicationFactor: 2, minInsyncReplicas: 3 } },
+      /topics\.minInsyncReplicas cannot be more than replicationFactor/,
+    ],
     [
       { consumer: { sessionTimeout: '3s', heartbeatInterval: '2s' } },
       /consumer\.heartbeatInterval \(2000 ms\) must be at most a third of consumer\.sessionTimeout/,

@@ -1,4 +1,9 @@
-import { DeadLetterHeader, ensureTopics, type SagaflowError } from '@sagaflow/outbox-relay';
+import {
+  DeadLetterHeader,
+  ensureTopics,
+  type SagaflowError,
+  type TopicCreation,
+} from '@sagaflow/outbox-relay';
 import type { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 
 /** A consumed record, as the dispatcher hands it around. */
@@ -25,8 +30,13 @@ export class DeadLetterPublisher {
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly numPartitions: number | undefined,
-  ) {}
+    /** How the dead-letter topics are created: partitions (a number, as before) or every topic setting. */
+    topics: TopicCreation | number | undefined,
+  ) {
+    this.topics = typeof topics === 'number' ? { numPartitions: topics } : { ...topics };
+  }
+
+  private readonly topics: TopicCreation;
 
   /** @throws the broker's error; the caller retries, the record's offset is not committed before. */
   async publish(
@@ -66,9 +76,7 @@ export class DeadLetterPublisher {
   private ensure(topic: string): Promise<void> {
     let p = this.ready.get(topic);
     if (!p) {
-      p = ensureTopics(this.kafka, [
-        { topic, ...(this.numPartitions ? { numPartitions: this.numPartitions } : {}) },
-      ]);
+      p = ensureTopics(this.kafka, [{ topic, ...this.topics }]);
       p.catch(() => this.ready.delete(topic));
       this.ready.set(topic, p);
     }

@@ -1,4 +1,4 @@
-import { ensureTopics } from '@sagaflow/outbox-relay';
+import { ensureTopics, type TopicCreation } from '@sagaflow/outbox-relay';
 import { ConfigResourceTypes, type Kafka } from 'kafkajs';
 import { definitionsTopic } from '../lifecycle/definition-message';
 import { lifecycleTopic } from '../lifecycle/saga-lifecycle-message';
@@ -6,27 +6,39 @@ import { lifecycleTopic } from '../lifecycle/saga-lifecycle-message';
 /**
  * Creates the topics the service consumes and the framework's own: `sagaflow.lifecycle`, and
  * `sagaflow.definitions` compacted (set again when it exists, in case something created it plain).
+ * `topics` is the partition count (as before) or every topic setting; replication follows the cluster's
+ * size unless set (3 replicas, `min.insync.replicas` 2 on three brokers).
  */
 export async function ensureSagaflowTopics(
   kafka: Kafka,
   consumed: readonly string[],
-  numPartitions: number | undefined,
+  topics: TopicCreation | number | undefined,
 ): Promise<void> {
-  const partitions = numPartitions === undefined ? {} : { numPartitions };
+  const settings: TopicCreation = typeof topics === 'number' ? { numPartitions: topics } : { ...topics };
+  const replication = {
+    ...(settings.replicationFactor === undefined ? {} : { replicationFactor: settings.replicationFactor }),
+    ...(settings.minInsyncReplicas === undefined ? {} : { minInsyncReplicas: settings.minInsyncReplicas }),
+  };
   await ensureTopics(kafka, [
-    ...consumed.map((topic) => ({ topic, ...partitions })),
-    { topic: lifecycleTopic, ...partitions },
-    { topic: definitionsTopic, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+    ...consumed.map((topic) => ({ topic, ...settings })),
+    { topic: lifecycleTopic, ...settings },
+    {
+      topic: definitionsTopic,
+      ...replication,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    },
   ]);
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const described = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [
-        { type: ConfigResourceTypes.TOPIC, name: definitionsTopic, configNames: ['cleanup.policy'] },
-      ],
-    });
+    const described = await untilKnown(() =>
+      admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          { type: ConfigResourceTypes.TOPIC, name: definitionsTopic, configNames: ['cleanup.policy'] },
+        ],
+      }),
+    );
     const policy = described.resources[0]?.configEntries.find(
       (e) => e.configName === 'cleanup.policy',
     )?.configValue;
@@ -44,5 +56,22 @@ export async function ensureSagaflowTopics(
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+const propagationDeadlineMs = 15_000;
+
+// On a cluster, a topic just created is known to its leaders before every broker has the metadata: the
+// broker asked may answer UNKNOWN_TOPIC_OR_PARTITION for a moment. Retry that one error briefly.
+async function untilKnown<T>(request: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + propagationDeadlineMs;
+  for (;;) {
+    try {
+      return await request();
+    } catch (error) {
+      const unknown = (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+      if (!unknown || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 200)); // metadata propagates within a few hundred ms
+    }
   }
 }

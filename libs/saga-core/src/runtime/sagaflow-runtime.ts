@@ -9,7 +9,7 @@ import {
   runMigrations,
   type MessageCodec,
 } from '@sagaflow/outbox-relay';
-import { Kafka, logLevel, type Consumer, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type ConsumerRunConfig, type LogEntry } from 'kafkajs';
 import { Pool } from 'pg';
 import {
   isResolvedConfig,
@@ -41,6 +41,7 @@ import type { ReactionCycleReport } from '../reactions/check-reaction-cycles';
 import { reactionCycleGauge } from '../reactions/reaction-cycle-metric';
 import { startCycleCheck } from '../reactions/start-cycle-check';
 import type { RecordConsumer } from './record-consumer';
+import { rejoinOnLostCoordinator } from './rejoin-on-lost-coordinator';
 import { SagaConsumer } from './saga-consumer';
 import { SagaRegistry } from './saga-registry';
 import { SagaflowTransactions } from './sagaflow-transactions';
@@ -130,8 +131,7 @@ export class SagaflowRuntime {
           clientId: `${c.kafka.clientId}-relay`,
           logger: this.logger,
           metricsRegistry: this.metrics.registry,
-          createTopics:
-            c.topics.numPartitions === undefined ? true : { numPartitions: c.topics.numPartitions },
+          createTopics: c.topics, // partitions and replication (issue 15)
           ...(c.relay.retentionMs === undefined ? {} : { retentionMs: c.relay.retentionMs }),
         })
       : undefined;
@@ -170,12 +170,12 @@ export class SagaflowRuntime {
     const topics = [...new Set([...consumers.keys()].map((name) => this.catalog.get(name).topic))].sort();
 
     await runMigrations(this.pool, [outboxMigrations, sagaMigrations]);
-    await ensureSagaflowTopics(this.kafka, topics, c.topics.numPartitions);
+    await ensureSagaflowTopics(this.kafka, topics, c.topics);
     await publishDefinitions(this.pool, this.writer, c.service, registry.definitions(), declared);
     this.committed();
     await this.relay?.start();
 
-    this.deadLetters = new DeadLetterPublisher(this.kafka, c.topics.numPartitions);
+    this.deadLetters = new DeadLetterPublisher(this.kafka, c.topics);
     if (topics.length > 0) {
       const consumer = this.kafka.consumer({
         groupId: c.consumer.groupId,
@@ -186,7 +186,7 @@ export class SagaflowRuntime {
       this.consumer = consumer;
       await consumer.connect();
       await consumer.subscribe({ topics, fromBeginning: c.consumer.fromBeginning });
-      await consumer.run({
+      const runConfig: ConsumerRunConfig = {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: c.consumer.partitionsConsumedConcurrently,
@@ -206,10 +206,20 @@ export class SagaflowRuntime {
           concurrency: c.consumer.concurrency,
           heartbeatIntervalMs: c.consumer.heartbeatIntervalMs,
           signal: this.abort.signal,
-          commit: (topic, partition, offset) => consumer.commitOffsets([{ topic, partition, offset }]),
+          // issue 15: a commit that finds the group coordinator's broker dead rejoins the group
+          commit: rejoinOnLostCoordinator({
+            commit: (topic, partition, offset) => consumer.commitOffsets([{ topic, partition, offset }]),
+            rejoin: async () => {
+              if (this.state !== 'running') return;
+              await consumer.stop();
+              if (this.state === 'running') await consumer.run(runConfig);
+            },
+            logger: this.logger,
+          }),
           committed: () => this.committed(),
         }),
-      });
+      };
+      await consumer.run(runConfig);
     }
     if (c.deadlines.enabled && registry.definitions().length > 0) {
       this.scheduler = new DeadlineScheduler({

@@ -36,15 +36,29 @@ export interface SystemFixture {
   settle(timeoutMs?: number): Promise<void>;
 }
 
+/** Where a file's system runs when not on the shared stack's broker with free ports (the defaults). */
+export interface SystemPlacement {
+  /** Kafka of this file's own, started before the system and closed after it: its brokers. */
+  kafka?: { start(): Promise<readonly string[]>; close(): Promise<void> };
+  /** HTTP port of each service's first instance (default: free ports). */
+  ports?: Partial<Record<SagaService, number>>;
+  /** Database names start with this (default `e2e_<label>`); a unique suffix is added. */
+  databasePrefix?: string;
+  /** Instances per service (default 1). */
+  instances?: Partial<Record<SagaService, number>>;
+}
+
 /**
  * Starts the three services as processes on fresh databases (unique names, free ports) for one test
  * file, and after every test waits for its orders to end and for the invariants over what the test seeded
  * to hold: none PENDING, stock conserved, reserved = approved units, charged − refunded = approved totals.
  * @param env extra environment per service, e.g. `{ 'order-service': { ORDER_STEP_TIMEOUT: '2s' } }`
+ * @param placement a Kafka of the file's own, fixed ports, database names, instances per service
  */
 export function useSystem(
   label: string,
   env: Partial<Record<SagaService, Record<string, string>>> = {},
+  placement: SystemPlacement = {},
 ): SystemFixture {
   const fx = {} as SystemFixture;
   let scope: { seededStock: Record<string, number>; customers: string[] } = {
@@ -54,13 +68,16 @@ export function useSystem(
 
   beforeAll(async () => {
     ensureBuilt(sagaServices);
-    const stack = inject('stack');
+    const shared = inject('stack');
+    const stack = placement.kafka
+      ? { ...shared, kafkaBrokers: [...(await placement.kafka.start())] }
+      : shared;
     const run = randomBytes(3).toString('hex');
     const ports: Partial<Record<SagaService, number>> = {};
     const databases: Partial<Record<SagaService, string>> = {};
     for (const s of sagaServices) {
-      ports[s] = await freePort();
-      databases[s] = uniqueDatabaseName(`e2e_${label}_${s.split('-')[0]}`);
+      ports[s] = placement.ports?.[s] ?? (await freePort());
+      databases[s] = uniqueDatabaseName(`${placement.databasePrefix ?? `e2e_${label}`}_${s.split('-')[0]}`);
     }
     fx.system = await DemoSystem.start({
       stack,
@@ -68,6 +85,7 @@ export function useSystem(
       ports,
       databases,
       env,
+      ...(placement.instances ? { instances: placement.instances } : {}),
       logDir: join(loadStackConfig().stackDir, 'logs', 'system', `e2e-${label}-${run}`),
       purpose: `e2e ${label}`,
       log: (line) => console.log(line),
@@ -104,8 +122,12 @@ export function useSystem(
   });
 
   afterAll(async () => {
-    await fx.ledger?.close();
-    await fx.system?.destroy();
+    try {
+      await fx.ledger?.close();
+      await fx.system?.destroy();
+    } finally {
+      await placement.kafka?.close();
+    }
   });
 
   let n = 0;
