@@ -43,6 +43,11 @@ export interface SagaflowConfig {
     concurrency?: number;
     /** Most records of a fetched batch applied in one transaction (default 250). */
     maxRecordsPerTransaction?: number;
+    /**
+     * Consuming transactions (batches, isolated records, fired deadlines) open at once in this process
+     * (default 1): more can deadlock on hot rows, which PostgreSQL breaks only after `deadlock_timeout`.
+     */
+    concurrentTransactions?: number;
     /** Partitions handled in parallel (default 4). */
     partitionsConsumedConcurrently?: number;
     /** Retry of participants' and reactions' messages; sagas use their own `@Saga({ retry })`. */
@@ -91,6 +96,7 @@ export interface ResolvedSagaflowConfig {
   readonly consumer: {
     readonly concurrency: number;
     readonly maxRecordsPerTransaction: number;
+    readonly concurrentTransactions: number;
     readonly partitionsConsumedConcurrently: number;
     readonly retry: {
       readonly attempts: number;
@@ -166,6 +172,7 @@ const schema = z.strictObject({
     .strictObject({
       concurrency: positiveInt(1000).default(16),
       maxRecordsPerTransaction: positiveInt(10_000).default(250),
+      concurrentTransactions: positiveInt(1000).default(1),
       partitionsConsumedConcurrently: positiveInt(1000).default(4),
       retry: z
         .strictObject({
@@ -182,6 +189,7 @@ const schema = z.strictObject({
     .default({
       concurrency: 16,
       maxRecordsPerTransaction: 250,
+      concurrentTransactions: 1,
       partitionsConsumedConcurrently: 4,
       retry: { attempts: 5 },
       fromBeginning: true,
@@ -268,6 +276,7 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
     consumer: {
       concurrency: c.consumer.concurrency,
       maxRecordsPerTransaction: c.consumer.maxRecordsPerTransaction,
+      concurrentTransactions: c.consumer.concurrentTransactions,
       partitionsConsumedConcurrently: c.consumer.partitionsConsumedConcurrently,
       retry,
       groupId: c.consumer.groupId ?? c.service,

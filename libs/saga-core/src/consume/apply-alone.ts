@@ -7,6 +7,7 @@ import { RetriesExhausted, retryInFreshTransactions } from '../runtime/retry-in-
 import { applyTogether, type BatchUnit, type UnitResult } from './apply-together';
 import { deadLetterRecord, type DeadLetterDeps } from './dead-letter-record';
 import { recordFields } from './record-fields';
+import type { TransactionGate } from './transaction-gate';
 import { reportResult } from './report-result';
 
 /** What {@link applyAlone} needs. */
@@ -15,6 +16,7 @@ export interface ApplyAloneDeps extends DeadLetterDeps {
   pool: Pool;
   logger: SagaflowLogger;
   metrics: SagaflowMetrics;
+  gate: TransactionGate;
 }
 
 /**

@@ -24,6 +24,7 @@ import { applyAlone } from './apply-alone';
 import { applyTogether, type BatchUnit } from './apply-together';
 import { deadLetterRecord } from './dead-letter-record';
 import { readRecord } from './read-record';
+import type { TransactionGate } from './transaction-gate';
 import { recordFields } from './record-fields';
 import { reportResult } from './report-result';
 
@@ -44,6 +45,8 @@ export interface ConsumeBatchDeps {
   retry: RetrySettings;
   /** Most records applied in one transaction. */
   maxRecordsPerTransaction: number;
+  /** The process's consuming transactions open at once (shared with the deadline scheduler). */
+  gate: TransactionGate;
   /** Keys of one batch worked on at once on the isolated path (records that failed in a batch). */
   concurrency: number;
   heartbeatIntervalMs: number;
@@ -187,7 +190,7 @@ async function applyChunk(
   for (let outages = 0; together.length > 0;) {
     if (!active()) throw new RetryAborted();
     const stops = together.flatMap((u) => u.consumers.map((c) => d.metrics.timeHandler(c.name)));
-    const outcome = await applyTogether(d.pool, d.writer, together, new Date());
+    const outcome = await d.gate.run(() => applyTogether(d.pool, d.writer, together, new Date()));
     for (const stop of stops) stop();
     if (outcome.ok) {
       d.committed();

@@ -7,6 +7,7 @@ import { claimDueDeadline, type ClaimedDeadline } from '../store/claim-due-deadl
 import { loadInstanceById } from '../store/load-instance';
 import { markStuck } from '../store/mark-stuck';
 import { ConsumingTransaction } from '../consume/consuming-transaction';
+import type { TransactionGate } from '../consume/transaction-gate';
 import { applySagaOutcome, type OutcomeHooks } from './apply-saga-outcome';
 import { toSagaflowError } from './classify-error';
 import { inTransaction } from './in-transaction';
@@ -25,6 +26,8 @@ export interface DeadlineSchedulerDeps {
   hooks?: OutcomeHooks;
   /** Called after a deadline's transaction committed: wakes the relay. */
   committed?: () => void;
+  /** Shared with the consumer, so a deadline and a batch never hold each other's row locks. */
+  gate?: TransactionGate;
 }
 
 /**
@@ -55,11 +58,13 @@ export class DeadlineScheduler {
     while (fired < limit && !this.abort.signal.aborted) {
       const box: { claimed?: ClaimedDeadline } = {};
       try {
-        await inTransaction(this.d.pool, async (client) => {
-          const now = new Date();
-          box.claimed = await claimDueDeadline(client, now);
-          if (box.claimed) await this.fire(client, box.claimed, now);
-        });
+        const fire = () =>
+          inTransaction(this.d.pool, async (client) => {
+            const now = new Date();
+            box.claimed = await claimDueDeadline(client, now);
+            if (box.claimed) await this.fire(client, box.claimed, now);
+          });
+        await (this.d.gate ? this.d.gate.run(fire) : fire());
       } catch (error) {
         await this.failed(error, box.claimed);
         return fired;

@@ -19,6 +19,7 @@ import {
 } from '../config/sagaflow-config';
 import { DefinitionPublished } from '../lifecycle/definition-message';
 import { consumeBatch } from '../consume/consume-batch';
+import { TransactionGate } from '../consume/transaction-gate';
 import {
   hooksAsReactions,
   transitionHooksFrom,
@@ -175,6 +176,7 @@ export class SagaflowRuntime {
     this.committed();
     await this.relay?.start();
 
+    const gate = new TransactionGate(c.consumer.concurrentTransactions);
     this.deadLetters = new DeadLetterPublisher(this.kafka, c.topics);
     if (topics.length > 0) {
       const consumer = this.kafka.consumer({
@@ -203,6 +205,7 @@ export class SagaflowRuntime {
           hops: hopHistogram(this.metrics.registry),
           retry: c.consumer.retry,
           maxRecordsPerTransaction: c.consumer.maxRecordsPerTransaction,
+          gate,
           concurrency: c.consumer.concurrency,
           heartbeatIntervalMs: c.consumer.heartbeatIntervalMs,
           signal: this.abort.signal,
@@ -232,6 +235,7 @@ export class SagaflowRuntime {
         metrics: this.metrics,
         hooks: outcomeHooks,
         committed: () => this.committed(),
+        gate,
       });
       this.scheduler.start();
     }
