@@ -21,6 +21,8 @@ export class Working<S> {
   readonly cancel = new Set<string>();
   readonly notes: string[] = [];
   readonly associate: string[] = [];
+  /** `associate` instructions of this decision, applied at its end (see {@link Working.outcome}). */
+  readonly pendingAssociations: string[] = [];
   /** The status the instance had before this decision. */
   readonly statusBefore: SagaInstance<S>['status'];
 
@@ -83,6 +85,19 @@ export class Working<S> {
     return step;
   }
 
+  private applyAssociations(): void {
+    const i = this.instance;
+    for (const key of this.pendingAssociations) {
+      if (terminalStatuses.has(i.status)) {
+        this.notes.push(`associate("${key}") dropped: saga is ${i.status}`);
+        continue;
+      }
+      if (key === i.correlationKey || i.associations?.includes(key)) continue;
+      i.associations = [...(i.associations ?? []), key];
+      this.associate.push(key);
+    }
+  }
+
   outcome(created: boolean): SagaOutcome<S> {
     const result: SagaOutcome<S> = {
       instance: this.instance,
@@ -92,6 +107,7 @@ export class Working<S> {
       schedule: [...this.schedule].map(([name, dueAt]) => ({ name, dueAt })),
       cancel: [...this.cancel],
     };
+    this.applyAssociations();
     if (this.associate.length > 0) result.associate = [...this.associate];
     if (terminalStatuses.has(this.instance.status) && !terminalStatuses.has(this.statusBefore)) {
       result.dissociateAll = true;
@@ -267,11 +283,8 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
           `${w.origin} associates ${JSON.stringify(op.key)}; a key must be a non-empty string`,
         );
       }
-      if (terminalStatuses.has(i.status))
-        return void w.notes.push(`associate("${op.key}") dropped: saga is ${i.status}`);
-      if (op.key === i.correlationKey || i.associations?.includes(op.key)) return;
-      i.associations = [...(i.associations ?? []), op.key];
-      w.associate.push(op.key);
+      // applied once the whole decision is: a late reply may re-open an ended saga after this op
+      w.pendingAssociations.push(op.key);
       return;
     }
   }
