@@ -3,6 +3,9 @@ import type { ClientBase } from 'pg';
 import type { SagaInstance } from '../engine/saga-instance';
 import type { OutgoingMessage, SagaOutcome } from '../engine/saga-outcome';
 import { SagaTransition } from '../lifecycle/saga-lifecycle-message';
+import type { LifecycleTransitionName } from '../engine/saga-outcome';
+import { prepareResend } from '../store/prepare-resend';
+import { removeAssociations, saveAssociations } from '../store/save-associations';
 import { saveDeadlines } from '../store/save-deadlines';
 import { saveInstance } from '../store/save-instance';
 import { childTraceparent } from './trace-context';
@@ -16,8 +19,10 @@ export interface Cause {
 /**
  * Writes everything one decision changed, in the caller's transaction: the instance (inserted, or updated
  * with its version check), the commands it sends and one `SagaTransition` per lifecycle entry in the
- * outbox, and its deadlines. Every outgoing message carries the saga's correlation id, the cause's
- * message id and `saga-type`, and continues the cause's trace.
+ * outbox, its deadlines and its associated keys (all removed when the saga ended). Every outgoing message
+ * carries the saga's correlation id, the cause's message id and `saga-type`, and continues the cause's
+ * trace; a step's command carries the message-id the engine gave it, and a re-send of it is written
+ * only once the first send left the outbox (docs/decisions/0051).
  * @throws ConcurrencyConflictError when the instance was saved by someone else first.
  */
 export async function applySagaOutcome(
@@ -29,10 +34,11 @@ export async function applySagaOutcome(
   const i = outcome.instance;
   if (!i) return;
   await saveInstance(client, i, outcome.created);
+  await saveAssociationsOf(client, outcome);
   const traceparent = cause.traceparent ?? traceOf(i);
   const headers = { correlationId: i.correlationId, causationId: cause.messageId, sagaType: i.type };
   const entries: OutboxEntry[] = [
-    ...outcome.lifecycle.map((t): OutboxEntry => ({
+    ...outcome.lifecycle.filter(isLegacyTransition).map((t): OutboxEntry => ({
       type: SagaTransition as OutboxEntry['type'],
       payload: {
         sagaId: i.id,
@@ -49,7 +55,7 @@ export async function applySagaOutcome(
       ...headers,
       traceparent: childTraceparent(traceparent),
     })),
-    ...outcome.send.map((m) => sagaMessage(m, i, cause.messageId, traceparent)),
+    ...(await sendable(client, outcome.send)).map((m) => sagaMessage(m, i, cause.messageId, traceparent)),
   ];
   if (entries.length > 0) await writer.append(client, entries);
   await saveDeadlines(client, i.id, i.type, outcome.schedule, outcome.cancel);
@@ -69,7 +75,43 @@ export function sagaMessage(
     causationId,
     sagaType: i.type,
     traceparent: childTraceparent(traceparent),
+    ...(m.messageId ? { messageId: m.messageId } : {}),
   };
+}
+
+/** Stores the keys the decision associated, or removes them all when the saga ended. */
+export async function saveAssociationsOf(client: ClientBase, outcome: SagaOutcome): Promise<void> {
+  const i = outcome.instance;
+  if (!i) return;
+  if (outcome.dissociateAll) await removeAssociations(client, i.id);
+  else if (outcome.associate?.length) await saveAssociations(client, i, outcome.associate);
+}
+
+/** The messages to write: a re-send whose first send is still unpublished is left out (it is yet to go out). */
+async function sendable(client: ClientBase, send: readonly OutgoingMessage[]): Promise<OutgoingMessage[]> {
+  const kept: OutgoingMessage[] = [];
+  for (const m of send) {
+    if (m.resend && m.messageId && (await prepareResend(client, m.messageId)) === 'pending') continue;
+    kept.push(m);
+  }
+  return kept;
+}
+
+// The per-transition `SagaTransition` record's enum knows the first eight transitions; the later ones
+// (StepRetried, GroupJoined) travel in the `SagaTransitions` record only, so readers of the old record
+// never meet a symbol they cannot read.
+const legacyTransitions: ReadonlySet<LifecycleTransitionName> = new Set([
+  'Started',
+  'StepCompleted',
+  'Compensating',
+  'StepCompensated',
+  'Completed',
+  'Compensated',
+  'Failed',
+  'TimedOut',
+]);
+function isLegacyTransition(t: { transition: LifecycleTransitionName }): boolean {
+  return legacyTransitions.has(t.transition);
 }
 
 /**
