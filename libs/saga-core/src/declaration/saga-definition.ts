@@ -64,13 +64,13 @@ export interface SagaDefinitionDocument {
     compensationTopic: string | null;
     withoutCompensationReason: string | null;
     timeoutMs: number | null;
-    /** The parallel group the step is in (its siblings share it); null when sequential. */
-    group: string | null;
-    /** Re-sends on timeout; null = compensates on the first timeout. */
-    retry: StepRetryPolicy | null;
+    /** The parallel group the step is in (its siblings share it); null when sequential. Absent in documents of older publishers. */
+    group?: string | null;
+    /** Re-sends on timeout; null = compensates on the first timeout. Absent in documents of older publishers. */
+    retry?: StepRetryPolicy | null;
   }>;
-  /** The parallel groups, in declaration order: what the monitor draws as branches and a join. */
-  groups: Array<{ name: string; steps: string[] }>;
+  /** The parallel groups, in declaration order: what the monitor draws as branches and a join. Absent in documents of older publishers. */
+  groups?: Array<{ name: string; steps: string[] }>;
   handles: Array<{ messageType: string; topic: string; method: string; starter: boolean; ends: boolean }>;
 }
 
