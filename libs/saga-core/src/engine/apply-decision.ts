@@ -202,7 +202,7 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
       w.unschedule(DeadlineName.step(op.step));
       w.unschedule(DeadlineName.retry(op.step));
       if (i.status === 'COMPENSATING') compensateNext(w);
-      else beginCompensation(w, `step "${op.step}" failed: ${op.reason}`, false);
+      else beginCompensation(w, `step "${op.step}" failed: ${op.reason}`, false, op.step);
       return;
     }
     case 'compensated': {
@@ -361,17 +361,24 @@ export function inFlightGroupSteps<S>(w: Working<S>): StepDefinition[] {
 }
 
 /** RUNNING → COMPENSATING: stops the clock on everything and starts undoing completed steps in reverse. */
-export function beginCompensation<S>(w: Working<S>, reason: string, timedOut: boolean): void {
+export function beginCompensation<S>(
+  w: Working<S>,
+  reason: string,
+  timedOut: boolean,
+  /** The step that failed or timed out, when one did (the monitor marks it). */
+  step?: string,
+): void {
   const i = w.instance;
   if (i.status !== 'RUNNING') return;
-  if (timedOut) w.transition('TimedOut', { reason });
+  const at = step ? { step } : {};
+  if (timedOut) w.transition('TimedOut', { reason, ...at });
   i.status = 'COMPENSATING';
   i.reason = reason;
   cancelAll(w);
   // Group siblings still in flight get one more timeout to reply (no re-sends while compensating): a
   // reply is compensated before the steps before the group; no reply → compensation moves on.
   for (const s of inFlightGroupSteps(w)) w.scheduleAt(DeadlineName.step(s.name), s.timeoutMs!);
-  w.transition('Compensating', { reason });
+  w.transition('Compensating', { reason, ...at });
   compensateNext(w);
 }
 

@@ -72,6 +72,10 @@ describe('parallel steps with a join', () => {
     f.receive(c.FlightReserved, ok);
     f.receive(c.CarRejected, no('no cars'));
     expect(f.status(t)).toBe('COMPENSATING');
+    // the transition names the failed branch and its group, so the monitor can mark it
+    expect(f.lifecycle(t).at(-1)).toEqual(
+      expect.objectContaining({ transition: 'Compensating', step: 'reserveCar', group: 'reserve' }),
+    );
     expect(names(f).slice(3)).toEqual(['CancelFlight']);
     f.receive(c.FlightCancelled, ok);
     // the hotel is still in flight: the saga waits for it rather than ending

@@ -179,7 +179,7 @@ export class SagaEngine<S = unknown> {
     const tries = attempts > 1 ? ` (${attempts} sends)` : '';
     // a group step that timed out is not waited for like its in-flight siblings; a late reply still counts
     if (step.group) i.steps[name] = { ...rec, status: 'FAILED' };
-    beginCompensation(w, `step "${name}" got no reply within ${step.timeoutMs} ms${tries}`, true);
+    beginCompensation(w, `step "${name}" got no reply within ${step.timeoutMs} ms${tries}`, true, name);
   }
 
   private compensationTimedOut(w: Working<S>, step: string): void {
