@@ -35,6 +35,7 @@ export type {
   StepName,
   StepsState,
   StepOptions,
+  StepRetryOptions,
   CompensationOptions,
 } from './declaration/saga-steps';
 export { toMilliseconds, type Duration } from './declaration/duration';
@@ -44,6 +45,7 @@ export type {
   SagaDefinitionDocument,
   StepDefinition,
   RetryPolicy,
+  StepRetryPolicy,
   BuildSagaDefinitionOptions,
 } from './declaration/saga-definition';
 export { Decision, SagaContext, type DecisionOp } from './engine/decision';
