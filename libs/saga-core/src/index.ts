@@ -68,6 +68,7 @@ export {
   type SagaTransitionEntry,
   type SagaTransitionsEvent,
 } from './lifecycle/saga-transitions-message';
+export { transitionsEvent } from './lifecycle/transitions-event';
 export {
   DefinitionPublished,
   definitionsTopic,
