@@ -17,6 +17,7 @@ import {
   ensureTopics,
   newMessageId,
   outboxMigrations,
+  OutboxNotifier,
   OutboxWriter,
   runMigrations,
   toKafkaHeaders,
@@ -113,6 +114,8 @@ async function main(): Promise<void> {
 
     // --- drain: the backlog commits in one transaction; the clock starts when the commit returns
     const writer = new OutboxWriter({ source: 'bench' });
+    // the relay runs in its own process: each writer tells it after its commit (docs/decisions/0040)
+    notifier = new OutboxNotifier(pool);
     const client = await pool.connect();
     await client.query('begin');
     for (let i = 0; i < backlog; i += 5000) {
@@ -122,6 +125,7 @@ async function main(): Promise<void> {
       await writer.append(client, entries);
     }
     await client.query('commit');
+    notifier.notify();
     client.release();
     const drainStart = performance.now();
     await waitFor(async () => (await publishedTotal(metricsPort)) >= backlog, {
@@ -196,6 +200,8 @@ async function main(): Promise<void> {
   for (const f of figures) console.log(JSON.stringify({ bench: 'relay', ...f }));
 }
 
+let notifier: OutboxNotifier;
+
 async function businessTransaction(
   pool: Pool,
   writer: OutboxWriter,
@@ -209,6 +215,7 @@ async function businessTransaction(
     await client.query('update bench_order set seq = seq + 1 where id = $1', [payload.orderId]);
     const [id] = await writer.append(client, { type, payload, correlationId: payload.orderId });
     await client.query('commit');
+    notifier.notify();
     return id!;
   } finally {
     client.release();
@@ -269,6 +276,7 @@ async function measureLatency(
           await client.query('update bench_order set seq = seq + 1 where id = $1', [payload.orderId]);
           const [id] = await writer.append(client, { type, payload, correlationId: payload.orderId });
           await client.query('commit');
+          notifier.notify();
           if (arrivedEarly.has(id!)) latencies.push(0);
           else committedAt.set(id!, performance.now());
         } finally {

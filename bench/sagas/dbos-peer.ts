@@ -2,7 +2,7 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import { PostgresDataSource } from '@dbos-inc/postgres-datasource';
 import { Client } from 'pg';
 import { createDatabase, dropDatabase, uniqueDatabaseName } from '@sagaflow/stack';
-import { benchOrder, benchSeed, type BenchOrder } from './order-mix';
+import { benchOrder, benchSeed, expectedOutcome, type BenchOrder, type ExpectedOutcome } from './order-mix';
 import { percentile } from './percentile';
 
 /** What the peer measured. */
@@ -10,7 +10,11 @@ export interface DbosPeerResult {
   sagasPerSec: number;
   latencyP50MsAt50: number;
   latencyP99MsAt50: number;
+  latencyP50MsIdle: number;
+  latencyP99MsIdle: number;
   outcomes: Record<string, number>;
+  /** Sagas that did not end as the mix says; must be empty. */
+  wrongOutcomes: { orderId: string; expected: ExpectedOutcome; actual: string }[];
 }
 
 /**
@@ -25,6 +29,8 @@ export async function runDbosPeer(options: {
   saturationConcurrency: number;
   latencyRatePerSec: number;
   latencySeconds: number;
+  warmupSagas: number;
+  idleSagas: number;
 }): Promise<DbosPeerResult> {
   const appDb = uniqueDatabaseName('bench_dbos_app');
   const sysDb = uniqueDatabaseName('bench_dbos_sys');
@@ -106,18 +112,43 @@ export async function runDbosPeer(options: {
     await DBOS.launch();
     try {
       const outcomes: Record<string, number> = {};
-      const runOne = async (order: BenchOrder) => {
+      const wrongOutcomes: DbosPeerResult['wrongOutcomes'] = [];
+      const runOne = async (order: BenchOrder, i: number) => {
         const handle = await DBOS.startWorkflow(saga, { workflowID: order.orderId })(order);
         const outcome = await handle.getResult();
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        if (outcome !== expectedOutcome(i))
+          wrongOutcomes.push({ orderId: order.orderId, expected: expectedOutcome(i), actual: outcome });
       };
+
+      // the same warm-up as the Sagaflow side: same count, same concurrency
+      let warm = 0;
+      await Promise.all(
+        Array.from({ length: options.saturationConcurrency }, async () => {
+          while (warm < options.warmupSagas) {
+            const i = warm++;
+            await runOne(benchOrder('warm', i), i);
+          }
+        }),
+      );
+
+      // idle: one saga at a time
+      const idle: number[] = [];
+      for (let i = 0; i < options.idleSagas; i++) {
+        const start = performance.now();
+        await runOne(benchOrder('idle', i), i);
+        idle.push(performance.now() - start);
+      }
 
       // saturation: a fixed number of sagas with a bounded number in flight
       let next = 0;
       const started = performance.now();
       await Promise.all(
         Array.from({ length: options.saturationConcurrency }, async () => {
-          while (next < options.saturationSagas) await runOne(benchOrder('sat', next++));
+          while (next < options.saturationSagas) {
+            const i = next++;
+            await runOne(benchOrder('sat', i), i);
+          }
         }),
       );
       const sagasPerSec = options.saturationSagas / ((performance.now() - started) / 1000);
@@ -133,7 +164,7 @@ export async function runDbosPeer(options: {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const start = performance.now();
         inFlight.push(
-          runOne(benchOrder('lat', i)).then(() => void latencies.push(performance.now() - start)),
+          runOne(benchOrder('lat', i), i).then(() => void latencies.push(performance.now() - start)),
         );
       }
       await Promise.all(inFlight);
@@ -141,7 +172,10 @@ export async function runDbosPeer(options: {
         sagasPerSec,
         latencyP50MsAt50: percentile(latencies, 50),
         latencyP99MsAt50: percentile(latencies, 99),
+        latencyP50MsIdle: percentile(idle, 50),
+        latencyP99MsIdle: percentile(idle, 99),
         outcomes,
+        wrongOutcomes,
       };
     } finally {
       await DBOS.shutdown();

@@ -34,3 +34,19 @@ export function benchOrder(runId: string, i: number): BenchOrder {
   const customerId = slot === 7 ? benchSeed.poorCustomer : benchSeed.richCustomer;
   return { orderId, customerId, items: [{ sku, quantity: 1 + (i % 3), unitPrice: 250 }] };
 }
+
+/** What the i-th order of a run must end as: the mix both systems are checked against. */
+export type ExpectedOutcome = 'approved' | 'rejected_out_of_stock' | 'rejected_payment_declined';
+
+/** The outcome {@link benchOrder}`(runId, i)` must have. */
+export function expectedOutcome(i: number): ExpectedOutcome {
+  const slot = i % 10;
+  return slot === 3 ? 'rejected_out_of_stock' : slot === 7 ? 'rejected_payment_declined' : 'approved';
+}
+
+/** How many of each outcome the orders `0 … count-1` of a run must have. */
+export function expectedMix(count: number): Record<ExpectedOutcome, number> {
+  const mix = { approved: 0, rejected_out_of_stock: 0, rejected_payment_declined: 0 };
+  for (let i = 0; i < count; i++) mix[expectedOutcome(i)]++;
+  return mix;
+}

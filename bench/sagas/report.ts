@@ -49,7 +49,8 @@ export function cpuTable(title: string, cpu: PhaseCpu, sagas: number): string {
   return `${title} (${sagas} sagas in ${cpu.wallSeconds.toFixed(1)} s)\n${table(['component', 'cores', 'cpu ms/saga', 'share'], rows)}`;
 }
 
-function table(header: string[], rows: string[][]): string {
+/** A plain-text table with a header row. */
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

@@ -10,6 +10,8 @@ async function main(): Promise<void> {
     saturationConcurrency: 64,
     latencyRatePerSec: 50,
     latencySeconds: Number(process.env.BENCH_LATENCY_SECONDS ?? 10),
+    warmupSagas: 200,
+    idleSagas: Number(process.env.BENCH_IDLE_SAGAS ?? 200),
   });
   console.log(JSON.stringify(r));
 }

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
 import { join } from 'node:path';
 import { loadStackConfig, uniqueDatabaseName, type StackEndpoints } from '@sagaflow/stack';
 import { DemoSystem, ensureBuilt, sagaServices, SystemClient, type SagaService } from '@sagaflow/system';
 import { CpuMeter, pidsByCommandLine, pidsByName, type CpuComponent } from './cpu-meter';
-import { benchOrder, benchSeed } from './order-mix';
+import { diffBuckets, parseHopBuckets, sumBuckets, type HopBuckets } from './hop-histogram-diff';
+import { benchOrder, benchSeed, expectedOutcome, type ExpectedOutcome } from './order-mix';
 import { percentile } from './percentile';
 import { TerminalWatcher } from './terminal-watcher';
 
@@ -16,6 +18,13 @@ export interface PhaseCpu {
 /** What the Sagaflow side measured. */
 export interface SagaflowBenchResult {
   sagasPerSec: number;
+  latencyP50MsIdle: number;
+  latencyP99MsIdle: number;
+  /** Per-hop histograms of the idle phase and of the phase at the offered rate. */
+  hopsIdle: HopBuckets;
+  hopsAt50: HopBuckets;
+  /** Orders that did not end as the mix says (id, expected, actual); must be empty. */
+  wrongOutcomes: { orderId: string; expected: ExpectedOutcome; actual: string }[];
   latencyP50MsAt50: number;
   latencyP99MsAt50: number;
   outcomes: Record<string, number>;
@@ -37,6 +46,7 @@ export async function runSagaflowBench(options: {
   latencyRatePerSec: number;
   latencySeconds: number;
   warmupSagas: number;
+  idleSagas: number;
   log: (line: string) => void;
 }): Promise<SagaflowBenchResult> {
   ensureBuilt(sagaServices, options.log);
@@ -68,12 +78,22 @@ export async function runSagaflowBench(options: {
     await client.openAccount(benchSeed.richCustomer, benchSeed.richLimitCents);
     await client.openAccount(benchSeed.poorCustomer, benchSeed.poorLimitCents);
     await watcher.start();
+    const placed: { id: string; i: number }[] = [];
     const runOne = async (runId: string, i: number): Promise<{ id: string; ms: number }> => {
       const o = benchOrder(runId, i);
       const sent = performance.now();
       const id = await client.placeOrder(o.customerId, o.items);
+      placed.push({ id, i });
       return { id, ms: (await watcher.whenEnded(id)) - sent };
     };
+    const scrapeHops = async (): Promise<HopBuckets> =>
+      sumBuckets(
+        await Promise.all(
+          sagaServices.map(async (s) =>
+            parseHopBuckets(await (await fetch(`${system.url(s)}/metrics`)).text()),
+          ),
+        ),
+      );
     const closedLoop = async (runId: string, count: number) => {
       const ids: string[] = [];
       let next = 0;
@@ -88,6 +108,12 @@ export async function runSagaflowBench(options: {
     options.log(`sagaflow: warm-up (${options.warmupSagas} sagas) …`);
     await closedLoop('warm', options.warmupSagas);
 
+    options.log(`sagaflow: idle (${options.idleSagas} sagas, one at a time) …`);
+    const idleBefore = await scrapeHops();
+    const idle: number[] = [];
+    for (let i = 0; i < options.idleSagas; i++) idle.push((await runOne('idle', i)).ms);
+    const hopsIdle = diffBuckets(await scrapeHops(), idleBefore);
+
     const meter = new CpuMeter(components(system, loadStackConfig().stackDir));
     options.log(
       `sagaflow: saturation (${options.saturationSagas} sagas, ${options.saturationConcurrency} in flight) …`,
@@ -101,6 +127,7 @@ export async function runSagaflowBench(options: {
     const total = options.latencyRatePerSec * options.latencySeconds;
     options.log(`sagaflow: latency (${total} sagas at ${options.latencyRatePerSec}/s) …`);
     meter.start();
+    const latBefore = await scrapeHops();
     const t0 = performance.now();
     const inFlight: Promise<{ id: string; ms: number }>[] = [];
     for (let i = 0; i < total; i++) {
@@ -111,8 +138,15 @@ export async function runSagaflowBench(options: {
     }
     const lat = await Promise.all(inFlight);
     const latencyCpu = meter.stop();
+    const hopsAt50 = diffBuckets(await scrapeHops(), latBefore);
+    const wrongOutcomes = await checkOutcomes(system.databaseUrl('order-service'), placed);
     return {
       sagasPerSec,
+      latencyP50MsIdle: percentile(idle, 50),
+      latencyP99MsIdle: percentile(idle, 99),
+      hopsIdle,
+      hopsAt50,
+      wrongOutcomes,
       latencyP50MsAt50: percentile(
         lat.map((l) => l.ms),
         50,
@@ -130,6 +164,34 @@ export async function runSagaflowBench(options: {
     await watcher.stop().catch(() => undefined);
     await system.destroy();
   }
+}
+
+/** Every placed order's end, read from order-service's table, against the mix (`order-mix.ts`). */
+async function checkOutcomes(
+  databaseUrl: string,
+  placed: readonly { id: string; i: number }[],
+): Promise<SagaflowBenchResult['wrongOutcomes']> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ order_id: string; status: string; reason: string | null }>(
+      'select order_id, status, reason from orders.customer_order where order_id = any($1)',
+      [placed.map((p) => p.id)],
+    );
+    const actual = new Map(rows.map((r) => [r.order_id, outcomeOf(r.status, r.reason)]));
+    return placed
+      .map((p) => ({ orderId: p.id, expected: expectedOutcome(p.i), actual: actual.get(p.id) ?? 'missing' }))
+      .filter((o) => o.expected !== o.actual);
+  } finally {
+    await db.end();
+  }
+}
+
+function outcomeOf(status: string, reason: string | null): string {
+  if (status === 'APPROVED') return 'approved';
+  if (status === 'REJECTED' && reason?.startsWith('out of stock')) return 'rejected_out_of_stock';
+  if (status === 'REJECTED' && reason?.startsWith('payment declined')) return 'rejected_payment_declined';
+  return `${status}: ${reason ?? ''}`;
 }
 
 /** The pid in the stack's pid file (parts it started), else processes whose command line names the part. */

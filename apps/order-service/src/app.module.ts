@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { orderCatalog } from '@sagaflow/contracts';
-import { SagaflowModule, SagaTransition } from '@sagaflow/saga-core';
+import { SagaflowModule } from '@sagaflow/saga-core';
 import { serviceName, type OrderConfig } from './config';
 import { defineOrderFulfilment } from './fulfilment/order-fulfilment.saga';
 import { orderMigrations, orderSchema } from './orders/order-migrations';
@@ -29,8 +29,7 @@ export class AppModule {
           databaseUrl: config.DATABASE_URL,
           kafka: { brokers: config.KAFKA_BROKERS },
           codec: config.codec,
-          // the saga's lifecycle is consumed too: it tells the order how its saga ended
-          catalog: [...orderCatalog, SagaTransition],
+          catalog: orderCatalog,
           logger,
         }),
         SagaflowModule.forFeature([OrderFulfilment]),

@@ -36,13 +36,15 @@ export type { Migration, MigrationSet } from './migrations/migration';
 export { runMigrations } from './migrations/run-migrations';
 export { outboxMigrations, outboxNotifyChannel } from './migrations/outbox-migrations';
 export type { OutboxEntry } from './writer/outbox-entry';
-export { OutboxWriter, type OutboxWriterOptions } from './writer/outbox-writer';
+export { OutboxWriter, type OutboxWriterOptions, type PreparedOutboxEntry } from './writer/outbox-writer';
 export type { MessageCodec } from './codec/message-codec';
 export { AvroRegistryCodec, type AvroRegistryCodecOptions } from './codec/avro-registry-codec';
 export { JsonCodec } from './codec/json-codec';
 export { createCodec, type CodecConfig } from './codec/create-codec';
 export { ensureTopics, type TopicSpec } from './kafka/ensure-topics';
 export { OutboxRelay } from './relay/outbox-relay';
+export { OutboxNotifier, type OutboxNotifierOptions } from './relay/outbox-notifier';
+export { hopHistogram, hopMetricName, type HopStage } from './metrics/hop-histogram';
 export { parseRelayConfig, type OutboxRelayConfig, type ResolvedRelayConfig } from './relay/relay-config';
 export { RelayEvents, relayEventNames, type RelayEventMap, type RelayEventName } from './relay/relay-events';
 export { listSetAside, retrySetAside, type SetAsideMessage } from './relay/set-aside';
@@ -50,3 +52,5 @@ export { readPendingStats, type PendingStats } from './relay/pending-stats';
 export { jsonLogger, type RelayLogger, type LogLevel } from './logging/relay-logger';
 /** Parses a configuration with a zod schema into its output, or throws a ConfigError naming the setting, rule and value. */
 export { parseConfig, describeValue } from './config/parse-config';
+/** Named crash points for crash tests (`SAGAFLOW_FAULT_POINT`). */
+export { faultPoint, type FaultPointName } from './fault/fault-point';

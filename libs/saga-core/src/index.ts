@@ -100,6 +100,8 @@ export { sagaflowJsonLogger, type SagaflowLogger, type LogLevel } from './observ
 export {
   CommandHandler,
   OnEvent,
+  OnSagaTransition,
+  type OnSagaTransitionOptions,
   type CommandHandlerOptions,
   type OnEventOptions,
 } from './participant/decorators';

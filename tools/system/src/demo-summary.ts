@@ -1,4 +1,4 @@
-import type { OrderTally } from './system-ledger';
+import type { OrderLatency, OrderTally } from './system-ledger';
 
 /** The demo's closing table: orders per outcome, rejections per reason, and whether the invariants held. */
 export function formatSummary(input: {
@@ -6,6 +6,10 @@ export function formatSummary(input: {
   seconds: number;
   tally: OrderTally;
   violations: readonly string[];
+  /** Of the orders placed at the offered rate (the timeout scene's excluded). */
+  latency: OrderLatency;
+  /** Orders the timeout scene made time out on purpose. */
+  injectedTimeouts: number;
 }): string {
   const row = (label: string, n: number | undefined) => `  ${label.padEnd(44)}${String(n ?? 0).padStart(6)}`;
   const lines = [
@@ -18,6 +22,8 @@ export function formatSummary(input: {
     ...Object.entries(input.tally.byStatus)
       .filter(([status]) => status !== 'APPROVED' && status !== 'REJECTED')
       .map(([status, n]) => row(status, n)),
+    `  created → terminal over ${input.latency.orders} orders: p50 ${ms(input.latency.p50Ms)}, p99 ${ms(input.latency.p99Ms)}`,
+    `  timeouts: ${input.injectedTimeouts} injected by the SIGSTOP scene, ${input.latency.timeouts} other${input.latency.timeouts === 1 ? '' : 's'}${input.latency.timeouts > 0 ? ' (the system did not keep up: see the step timeouts)' : ''}`,
     input.violations.length === 0
       ? '  invariants hold: stock conserved, reserved = approved units, charged − refunded = approved totals, none PENDING'
       : `  INVARIANTS VIOLATED:\n${input.violations.map((v) => `    - ${v}`).join('\n')}`,
@@ -48,4 +54,8 @@ export function formatUrls(urls: Partial<Record<string, string>>, logDir: string
     `  logs               ${logDir}/<service>.log (one JSON line per event, with correlationId = orderId)`,
   );
   return lines.join('\n');
+}
+
+function ms(v: number): string {
+  return Number.isNaN(v) ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
 }

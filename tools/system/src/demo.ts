@@ -114,7 +114,10 @@ async function main(): Promise<void> {
       seededStock: scenario.stock,
       customers: [...Object.keys(scenario.accounts), late.customerId],
     });
-    console.log(`\n${formatSummary({ orders: size + late.orders, seconds, tally, violations })}\n`);
+    const latency = await ledger.latency([late.customerId]);
+    console.log(
+      `\n${formatSummary({ orders: size + late.orders, seconds, tally, violations, latency, injectedTimeouts: late.orders })}\n`,
+    );
     const urls = Object.fromEntries(system.all().map((p) => [p.spec.name, p.url]));
     console.log(formatUrls(urls, system.logDir));
     if (violations.length > 0) process.exitCode = 1;

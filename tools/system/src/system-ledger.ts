@@ -8,6 +8,14 @@ export interface LedgerScope {
   customers: readonly string[];
 }
 
+/** Created → terminal latency of ended orders, and how many were rejected for a timeout. */
+export interface OrderLatency {
+  orders: number;
+  p50Ms: number;
+  p99Ms: number;
+  timeouts: number;
+}
+
 /** Orders per status, and rejected ones per reason. */
 export interface OrderTally {
   byStatus: Record<string, number>;
@@ -58,6 +66,35 @@ export class SystemLedger {
       }
     }
     return tally;
+  }
+
+  /**
+   * How long orders took from `created_at` (the POST's transaction) to their terminal status (the
+   * transaction that set it), over the ended orders of every customer but `exclude`, and how many of them
+   * were rejected for a timeout.
+   */
+  async latency(exclude: readonly string[] = []): Promise<OrderLatency> {
+    const r = await this.orders.query<{
+      n: string;
+      p50: number | null;
+      p99: number | null;
+      timeouts: string;
+    }>(
+      /* sql */ `select count(*) as n,
+                        percentile_cont(0.5) within group (order by extract(epoch from updated_at - created_at)) * 1000 as p50,
+                        percentile_cont(0.99) within group (order by extract(epoch from updated_at - created_at)) * 1000 as p99,
+                        count(*) filter (where status = 'REJECTED' and reason like 'timed out%') as timeouts
+                   from orders.customer_order
+                  where status in ('APPROVED', 'REJECTED') and not (customer_id = any($1::text[]))`,
+      [exclude],
+    );
+    const row = r.rows[0]!;
+    return {
+      orders: Number(row.n),
+      p50Ms: row.p50 ?? NaN,
+      p99Ms: row.p99 ?? NaN,
+      timeouts: Number(row.timeouts),
+    };
   }
 
   /**

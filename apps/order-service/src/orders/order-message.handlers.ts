@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApproveOrder, OrderApproved, OrderRejected } from '@sagaflow/contracts';
 import {
   CommandHandler,
-  OnEvent,
-  SagaTransition,
+  OnSagaTransition,
   type MessageContext,
   type SagaTransitionEvent,
 } from '@sagaflow/saga-core';
@@ -13,17 +12,11 @@ import { APP_LOGGER, JsonLogger, type StructuredLogger } from '@sagaflow/service
 import { lockOrder, recordSagaId, setOrderStatus } from './order-store';
 
 /**
- * The order's side of its saga: the saga's last step (ApproveOrder), and the saga's end as published on
- * `sagaflow.lifecycle` — Compensated or Failed marks the order REJECTED. Reading the lifecycle (rather
- * than a RejectOrder command) covers every way a saga ends, timeouts included; see docs/decisions/0016.
+ * The order's side of its saga: the saga's last step (ApproveOrder), and the saga's transitions, followed
+ * in process in the transaction that makes them — Compensated or Failed marks the order REJECTED.
+ * Following the lifecycle (rather than a RejectOrder command) covers every way a saga ends, timeouts
+ * included; see docs/decisions/0016 and 0040.
  */
-/** The transitions that change an order: the saga's id on Started, the rejection on Compensated / Failed. */
-const decisiveTransitions: ReadonlySet<SagaTransitionEvent['transition']> = new Set([
-  'Started',
-  'Compensated',
-  'Failed',
-]);
-
 @Injectable()
 export class OrderMessageHandlers {
   private readonly log: StructuredLogger;
@@ -53,21 +46,19 @@ export class OrderMessageHandlers {
   }
 
   /** Started → the order learns its saga id; Compensated / Failed → REJECTED with the reason, + OrderRejected. */
-  @OnEvent(SagaTransition, {
+  @OnSagaTransition(orderFulfilmentType, {
+    transitions: ['Started', 'Compensated', 'Failed'],
     emits: [OrderRejected],
-    // most lifecycle records change nothing here: skip them before a transaction opens
-    when: (e) => e.sagaType === orderFulfilmentType && decisiveTransitions.has(e.transition),
   })
   async sagaTransition(event: SagaTransitionEvent, ctx: MessageContext): Promise<void> {
-    // `when` already skips other sagas' records; the check stays so the method is right on its own
+    // the runtime calls it for OrderFulfilment only; the check keeps the method right on its own
     if (event.sagaType !== orderFulfilmentType) return;
     const orderId = event.correlationKey;
     if (event.transition === 'Started') return recordSagaId(ctx.client, orderId, event.sagaId);
     if (event.transition !== 'Compensated' && event.transition !== 'Failed') return;
     const order = await lockOrder(ctx.client, orderId);
     if (!order) {
-      // only this service starts OrderFulfilment sagas, so this is another system's record on a shared
-      // broker: retrying cannot make the order appear, and dead-lettering it would only add noise
+      // the saga starts from OrderPlaced, written with the order: an instance without its order is a bug
       this.log.warn('saga ended for an order this service does not have; ignored', {
         orderId,
         sagaId: event.sagaId,

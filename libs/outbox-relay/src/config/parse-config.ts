@@ -11,6 +11,15 @@ export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, owne
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    // a misspelt setting silently taking its default is worse than refusing to start
+    const where = issue.path.map(String);
+    const settings = issue.keys.map((k) => [...where, k].join('.'));
+    throw new ConfigError(
+      `${owner}: ${settings.join(', ')} ${settings.length === 1 ? 'is not a setting' : 'are not settings'}${where.length ? ` of ${where.join('.')}` : ''} (check the spelling)`,
+      { setting: settings[0], issues: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
+    );
+  }
   const setting = issue.path.map(String).join('.') || '(config)';
   const value = 'input' in issue ? describeValue(issue.input) : 'nothing';
   throw new ConfigError(`${owner}: ${setting} ${phrase(issue.message)} (got ${value})`, {

@@ -1,6 +1,6 @@
 import type { MigrationSet } from './migration';
 
-/** Channel the outbox trigger notifies on commit; the relay LISTENs to it. */
+/** Channel a relay LISTENs to: {@link OutboxNotifier} notifies it after a writer's commit. */
 export const outboxNotifyChannel = 'sagaflow_outbox';
 
 /**
@@ -52,6 +52,17 @@ export const outboxMigrations: MigrationSet = Object.freeze({
         -- statement level: one notification per insert statement, delivered when the writer commits
         create trigger outbox_notify after insert on sagaflow.outbox
           for each statement execute function sagaflow.outbox_notify();
+      `,
+    },
+    {
+      version: 2,
+      name: 'wake the relay after commit, not from a trigger',
+      // A NOTIFY inside the business transaction makes every commit take PostgreSQL's one global notify
+      // lock, which serialised the writers (docs/decisions/0040). The writer's process wakes its own relay
+      // in memory and a relay elsewhere with a NOTIFY sent after the commit (OutboxNotifier).
+      sql: /* sql */ `
+        drop trigger outbox_notify on sagaflow.outbox;
+        drop function sagaflow.outbox_notify();
       `,
     },
   ]),

@@ -1,13 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, Partitioners, type LogEntry, type Producer } from 'kafkajs';
 import { Pool } from 'pg';
-import type { Registry } from 'prom-client';
+import type { Histogram, Registry } from 'prom-client';
 import { createCodec } from '../codec/create-codec';
 import type { MessageCodec } from '../codec/message-codec';
 import { SagaflowError } from '../errors/sagaflow-error';
 import { ensureTopics } from '../kafka/ensure-topics';
 import type { RelayLogger } from '../logging/relay-logger';
+import { faultPoint } from '../fault/fault-point';
+import { hopHistogram } from '../metrics/hop-histogram';
 import { backoffDelay } from './backoff';
+import { capBatchBytes } from './cap-batch-bytes';
 import { claimNextBatch } from './claim-next-batch';
 import { cleanUpPublished } from './clean-up-published';
 import { LeaderLock } from './elect-leader';
@@ -23,8 +26,9 @@ import { readSetAsideKeys, retrySetAside, setAsideRow, type SetAsideKey } from '
 import { WakeSignal } from './wake-signal';
 
 /**
- * Publishes `sagaflow.outbox` to Kafka: one leader per database (advisory lock), woken by NOTIFY at
- * commit with polling as the fallback, batches sent with the idempotent producer (acks all) and marked
+ * Publishes `sagaflow.outbox` to Kafka: one leader per database (advisory lock), woken in memory by a
+ * writer of its own process ({@link OutboxRelay.wake}) or by a NOTIFY a writer elsewhere sends after its
+ * commit (`OutboxNotifier`), with polling as the fallback, batches sent with the idempotent producer (acks all) and marked
  * only after the ack. Commit order per key is kept; a row that cannot be encoded is set aside and holds
  * back its own key only; broker, registry and database outages are waited out with backoff.
  * @example
@@ -43,7 +47,7 @@ export class OutboxRelay {
   private readonly codec: MessageCodec;
   private readonly kafka: Kafka;
   private readonly metrics: RelayMetrics;
-  private readonly wake = new WakeSignal();
+  private readonly wakeSignal = new WakeSignal();
   private pool: Pool | undefined;
   private lock: LeaderLock | undefined;
   private producer: Producer | undefined;
@@ -54,6 +58,7 @@ export class OutboxRelay {
   private cleaning = false;
   private topicsReady = false;
   private failures = 0;
+  private readonly hops: Histogram<'stage'>;
 
   /** @throws ConfigError naming the setting at fault; nothing has connected yet. */
   constructor(config: OutboxRelayConfig) {
@@ -72,6 +77,7 @@ export class OutboxRelay {
       logCreator: () => (entry: LogEntry) => this.kafkaLog(entry),
     });
     this.metrics = new RelayMetrics(this.config.metricsRegistry, () => readPendingStats(this.requirePool()));
+    this.hops = hopHistogram(this.config.metricsRegistry);
   }
 
   /** The Prometheus registry holding this relay's metrics. */
@@ -105,7 +111,7 @@ export class OutboxRelay {
     this.lock = new LeaderLock({
       databaseUrl: this.config.databaseUrl,
       checkIntervalMs: this.config.leaderCheckMs,
-      onNotify: () => this.wake.notify(),
+      onNotify: () => this.wakeSignal.notify(),
       onLost: (reason) => this.lostLeadership(reason),
     });
     this.log.info('relay started', {
@@ -123,7 +129,7 @@ export class OutboxRelay {
     if (!this.loop) return;
     this.running = false;
     this.stopping.abort();
-    this.wake.notify();
+    this.wakeSignal.notify();
     await this.loop;
     this.loop = undefined;
     await this.lock?.release();
@@ -134,10 +140,18 @@ export class OutboxRelay {
     this.log.info('relay stopped', { relayId: this.config.relayId });
   }
 
+  /**
+   * Tells the relay that rows were committed: it reads at once instead of at its next poll. Writers in the
+   * relay's own process call it after their commit; it costs nothing when the relay is busy or a standby.
+   */
+  wake(): void {
+    this.wakeSignal.notify();
+  }
+
   /** Makes set-aside rows eligible again, e.g. after fixing what made them fail. @returns how many. */
   async retrySetAside(): Promise<number> {
     const n = await retrySetAside(this.requirePool());
-    this.wake.notify();
+    this.wakeSignal.notify();
     return n;
   }
 
@@ -182,7 +196,16 @@ export class OutboxRelay {
   /** Publishes until stopped, leadership is lost, or something fails (thrown to {@link lead}). */
   private async drain(lock: LeaderLock): Promise<void> {
     const pool = this.requirePool();
-    const { batchSize: limit, pollIntervalMs } = this.config;
+    const { batchSize: limit, pollIntervalMs, maxBatchBytes } = this.config;
+    const claim = async (options: Parameters<typeof claimNextBatch>[1]): Promise<OutboxRow[]> => {
+      const rows = await claimNextBatch(pool, options);
+      const now = Date.now();
+      for (const row of rows)
+        this.hops.observe({ stage: 'append_to_read' }, (now - row.occurredAt.getTime()) / 1000);
+      readAt = now;
+      return rows;
+    };
+    let readAt = Date.now();
     await this.ensureTopicsOnce();
     const producer = await this.connectedProducer();
     // the last batch's delete/mark runs in the background; its ids stay excluded from reads until it lands
@@ -195,18 +218,18 @@ export class OutboxRelay {
     };
     // known to the leader (it sets rows aside itself); re-read when idle, as an operator may delete one
     let setAside: SetAsideKey[] = await readSetAsideKeys(pool);
-    this.wake.reset();
-    let claimed: OutboxRow[] = await claimNextBatch(pool, { limit, setAside });
+    this.wakeSignal.reset();
+    let claimed: OutboxRow[] = await claim({ limit, setAside });
     try {
       while (this.running && lock.isHeld) {
         if (claimed.length === 0) {
           // a NOTIFY may already be waiting: do not make new rows wait for the previous mark first
-          await this.wake.wait(pollIntervalMs);
+          await this.wakeSignal.wait(pollIntervalMs);
           if (!this.running || !lock.isHeld) break;
           if (mark?.settled) await settleMark();
-          this.wake.reset();
+          this.wakeSignal.reset();
           if (setAside.length > 0) setAside = await readSetAsideKeys(pool);
-          claimed = await claimNextBatch(pool, { limit, inFlight: marking, setAside });
+          claimed = await claim({ limit, inFlight: marking, setAside });
           continue;
         }
         const batch = await encodeBatch(claimed, this.config.catalog, this.codec);
@@ -214,18 +237,24 @@ export class OutboxRelay {
           await this.setAside(row, error);
           setAside = [...setAside, { topic: row.topic, key: row.key, id: row.id }];
         }
-        const sending = batch.messages.map((m) => m.row.id);
+        // rows past the byte cap are not in flight: the read ahead returns them first
+        const { send } = capBatchBytes(batch.messages, maxBatchBytes);
+        const sending = send.map((m) => m.row.id);
+        const sentReadAt = readAt;
         // read ahead while this batch is sent and the previous one marked
-        this.wake.reset();
-        const next = claimNextBatch(pool, { limit, inFlight: [...sending, ...marking], setAside });
+        this.wakeSignal.reset();
+        const next = claim({ limit, inFlight: [...sending, ...marking], setAside });
         next.catch(() => undefined);
         if (!lock.isHeld) break;
         const started = performance.now();
-        await publishBatch(producer, batch.messages);
+        await publishBatch(producer, send);
+        const readToAck = (Date.now() - sentReadAt) / 1000;
+        for (let i = 0; i < send.length; i++) this.hops.observe({ stage: 'read_to_ack' }, readToAck);
         this.published(
-          batch.messages.map((m) => m.row),
+          send.map((m) => m.row),
           performance.now() - started,
         );
+        faultPoint('relay.after-ack-before-mark');
         await settleMark();
         mark = track(markPublished(pool, sending, this.config.retentionMs > 0));
         marking = sending;
@@ -278,7 +307,7 @@ export class OutboxRelay {
     this.metrics.errors.inc({ code: 'LEADERSHIP_LOST' });
     this.log.warn('relay lost leadership; publishing stops', { relayId: this.config.relayId, reason });
     this.events.emit('leader.lost', { relayId: this.config.relayId, reason });
-    this.wake.notify();
+    this.wakeSignal.notify();
   }
 
   private async ensureTopicsOnce(): Promise<void> {

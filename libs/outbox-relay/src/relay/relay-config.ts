@@ -22,6 +22,11 @@ export interface OutboxRelayConfig {
   clientId?: string;
   /** Most rows per Kafka batch; default 500. */
   batchSize?: number;
+  /**
+   * Most bytes (keys, values, headers) per Kafka batch; default 1 000 000, under the broker's default
+   * `message.max.bytes`. The rows past it wait for the next batch.
+   */
+  maxBatchBytes?: number;
   /** Fallback poll when no NOTIFY arrives; default 1000 ms. */
   pollIntervalMs?: number;
   /** How often a standby tries to take over; default 1000 ms. */
@@ -53,7 +58,7 @@ export interface OutboxRelayConfig {
 
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
-const schema = z.object({
+const schema = z.strictObject({
   databaseUrl: z
     .string()
     .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// or postgresql:// URL'),
@@ -61,8 +66,8 @@ const schema = z.object({
     .array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'each broker must be host:port'))
     .min(1, 'must name at least one broker'),
   codec: z.union([
-    z.object({ kind: z.literal('avro'), registryUrl: z.url({ protocol: /^https?$/ }) }),
-    z.object({ kind: z.literal('json') }),
+    z.strictObject({ kind: z.literal('avro'), registryUrl: z.url({ protocol: /^https?$/ }) }),
+    z.strictObject({ kind: z.literal('json') }),
     z.custom<MessageCodec>(
       (v) =>
         typeof (v as MessageCodec)?.encode === 'function' &&
@@ -82,13 +87,14 @@ const schema = z.object({
   ]),
   clientId: z.string().min(1).default('sagaflow-relay'),
   batchSize: positiveInt(10_000).default(500),
+  maxBatchBytes: z.number().int().min(1024).max(100_000_000).default(1_000_000),
   pollIntervalMs: positiveInt(600_000).default(1000),
   leaderRetryMs: positiveInt(600_000).default(1000),
   leaderCheckMs: positiveInt(600_000).default(2000),
   retentionMs: z.number().int().min(0).max(31_536_000_000).default(0),
   cleanupIntervalMs: positiveInt(86_400_000).default(60_000),
   backoff: z
-    .object({ initialMs: positiveInt(600_000).default(200), maxMs: positiveInt(3_600_000).default(10_000) })
+    .strictObject({ initialMs: positiveInt(600_000).default(200), maxMs: positiveInt(3_600_000).default(10_000) })
     .refine((b) => b.maxMs >= b.initialMs, {
       message: 'maxMs cannot be less than initialMs',
       path: ['maxMs'],
@@ -96,7 +102,7 @@ const schema = z.object({
     .default({ initialMs: 200, maxMs: 10_000 }),
   sendRetries: z.number().int().min(1).max(100).default(3),
   createTopics: z
-    .union([z.boolean(), z.object({ numPartitions: positiveInt(10_000).optional() })])
+    .union([z.boolean(), z.strictObject({ numPartitions: positiveInt(10_000).optional() })])
     .default(true),
   logger: z
     .custom<RelayLogger>(
@@ -120,6 +126,7 @@ export interface ResolvedRelayConfig {
   readonly catalog: MessageCatalog;
   readonly clientId: string;
   readonly batchSize: number;
+  readonly maxBatchBytes: number;
   readonly pollIntervalMs: number;
   readonly leaderRetryMs: number;
   readonly leaderCheckMs: number;

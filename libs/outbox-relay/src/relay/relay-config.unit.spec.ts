@@ -52,6 +52,8 @@ describe('parseRelayConfig', () => {
     [{ catalog: [] }, 'catalog', 'message type'],
     [{ backoff: { initialMs: 500, maxMs: 100 } }, 'backoff.maxMs', 'maxMs cannot be less than initialMs'],
     [{ pollIntervalMs: 'fast' }, 'pollIntervalMs', '"fast"'],
+    [{ batchSise: 100 }, 'batchSise', 'is not a setting'],
+    [{ backoff: { initalMs: 10 } }, 'backoff.initalMs', 'is not a setting of backoff'],
   ])('refuses %j, naming %s', (override, setting, mentioned) => {
     const error = configError({ ...valid, ...override });
     expect(error.context.setting).toBe(setting);

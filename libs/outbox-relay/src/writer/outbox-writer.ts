@@ -2,7 +2,8 @@ import type { ClientBase } from 'pg';
 import { ConfigError } from '../errors/sagaflow-error';
 import type { MessageCatalog } from '../message/message-catalog';
 import type { OutboxEntry } from './outbox-entry';
-import { validateEntry } from './validate-entry';
+import { newMessageId } from '../message/message-id';
+import { validateEntry, type ValidEntry } from './validate-entry';
 import { writeOutboxRows } from './write-outbox-rows';
 
 /** Options of {@link OutboxWriter}. */
@@ -55,4 +56,25 @@ export class OutboxWriter {
     const valid = list.map((entry, index) => validateEntry(entry, index, this.catalog));
     return writeOutboxRows(client, this.source, valid);
   }
+
+  /**
+   * Validates entries and gives each its message id without writing anything, so a transaction that
+   * handles many messages writes all their outbox rows with one {@link OutboxWriter.write} at its end.
+   * @returns the prepared entries, in order; their `entry.messageId` is set.
+   * @throws MessageValidationError naming the entry and field at fault.
+   */
+  prepare(entries: readonly OutboxEntry[]): PreparedOutboxEntry[] {
+    return entries.map((entry, index) => {
+      const valid = validateEntry(entry, index, this.catalog);
+      return { ...valid, entry: { ...valid.entry, messageId: valid.entry.messageId ?? newMessageId() } };
+    });
+  }
+
+  /** Inserts entries from {@link OutboxWriter.prepare}, in order, with one statement, in the caller's transaction. */
+  async write(client: ClientBase, prepared: readonly PreparedOutboxEntry[]): Promise<void> {
+    if (prepared.length > 0) await writeOutboxRows(client, this.source, prepared);
+  }
 }
+
+/** An outbox entry validated by {@link OutboxWriter.prepare}, its message id assigned. */
+export type PreparedOutboxEntry = ValidEntry;

@@ -2,7 +2,7 @@ import type { ClientBase } from 'pg';
 import { newMessageId } from '../message/message-id';
 import type { ValidEntry } from './validate-entry';
 
-// One statement for any number of rows: one round trip, and one NOTIFY from the statement-level trigger.
+// One statement for any number of rows: one round trip.
 const insertSql = /* sql */ `
   insert into sagaflow.outbox
     (message_id, topic, message_key, message_type, payload, correlation_id, causation_id, saga_type,

@@ -36,8 +36,13 @@ export interface SagaflowConfig {
    */
   relay?: { enabled?: boolean; retention?: Duration };
   consumer?: {
-    /** Keys handled in parallel per partition (default 16). One key is always handled in order. */
+    /**
+     * Keys handled in parallel per partition on the isolated path, where a record that failed in its batch
+     * retries alone (default 16). One key is always handled in order.
+     */
     concurrency?: number;
+    /** Most records of a fetched batch applied in one transaction (default 250). */
+    maxRecordsPerTransaction?: number;
     /** Partitions handled in parallel (default 4). */
     partitionsConsumedConcurrently?: number;
     /** Retry of participants' and reactions' messages; sagas use their own `@Saga({ retry })`. */
@@ -81,6 +86,7 @@ export interface ResolvedSagaflowConfig {
   readonly relay: { readonly enabled: boolean; readonly retentionMs?: number };
   readonly consumer: {
     readonly concurrency: number;
+    readonly maxRecordsPerTransaction: number;
     readonly partitionsConsumedConcurrently: number;
     readonly retry: {
       readonly attempts: number;
@@ -116,7 +122,7 @@ const ms = (v: unknown, fallback: number): number =>
   v === undefined ? fallback : toMilliseconds(v as Duration, '');
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
-const schema = z.object({
+const schema = z.strictObject({
   service: z
     .string()
     .regex(
@@ -126,15 +132,15 @@ const schema = z.object({
   databaseUrl: z
     .string()
     .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// or postgresql:// URL'),
-  kafka: z.object({
+  kafka: z.strictObject({
     brokers: z
       .array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'each broker must be host:port'))
       .min(1, 'must name at least one broker (there is no default broker)'),
     clientId: z.string().min(1).optional(),
   }),
   codec: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('avro'), registryUrl: z.url({ protocol: /^https?$/ }) }),
-    z.object({ kind: z.literal('json') }),
+    z.strictObject({ kind: z.literal('avro'), registryUrl: z.url({ protocol: /^https?$/ }) }),
+    z.strictObject({ kind: z.literal('json') }),
   ]),
   catalog: z
     .array(
@@ -146,14 +152,15 @@ const schema = z.object({
     )
     .min(1, 'must hold at least one message type'),
   relay: z
-    .object({ enabled: z.boolean().default(true), retention: duration.optional() })
+    .strictObject({ enabled: z.boolean().default(true), retention: duration.optional() })
     .default({ enabled: true }),
   consumer: z
-    .object({
+    .strictObject({
       concurrency: positiveInt(1000).default(16),
+      maxRecordsPerTransaction: positiveInt(10_000).default(250),
       partitionsConsumedConcurrently: positiveInt(1000).default(4),
       retry: z
-        .object({
+        .strictObject({
           attempts: positiveInt(1000).default(5),
           initialBackoff: duration.optional(),
           maxBackoff: duration.optional(),
@@ -166,20 +173,21 @@ const schema = z.object({
     })
     .default({
       concurrency: 16,
+      maxRecordsPerTransaction: 250,
       partitionsConsumedConcurrently: 4,
       retry: { attempts: 5 },
       fromBeginning: true,
     }),
   deadlines: z
-    .object({
+    .strictObject({
       pollInterval: duration.optional(),
       batchSize: positiveInt(10_000).default(100),
       enabled: z.boolean().default(true),
     })
     .default({ batchSize: 100, enabled: true }),
   onMissingInstance: z.enum(['fault', 'discard']).default('fault'),
-  database: z.object({ poolSize: positiveInt(1000).default(20) }).default({ poolSize: 20 }),
-  topics: z.object({ numPartitions: positiveInt(10_000).optional() }).default({}),
+  database: z.strictObject({ poolSize: positiveInt(1000).default(20) }).default({ poolSize: 20 }),
+  topics: z.strictObject({ numPartitions: positiveInt(10_000).optional() }).default({}),
   logger: z
     .custom<SagaflowLogger>(
       (v) =>
@@ -238,6 +246,7 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
         : { enabled: c.relay.enabled, retentionMs: ms(c.relay.retention, 0) },
     consumer: {
       concurrency: c.consumer.concurrency,
+      maxRecordsPerTransaction: c.consumer.maxRecordsPerTransaction,
       partitionsConsumedConcurrently: c.consumer.partitionsConsumedConcurrently,
       retry,
       groupId: c.consumer.groupId ?? c.service,

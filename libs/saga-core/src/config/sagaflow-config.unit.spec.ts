@@ -44,6 +44,9 @@ describe('parseSagaflowConfig', () => {
       { consumer: { retry: { initialBackoff: '2s', maxBackoff: '1s' } } },
       /consumer\.retry\.maxBackoff cannot be less than its initialBackoff/,
     ],
+    // a misspelt setting must not start with the default in its place
+    [{ consumer: { concurency: 0 } }, /consumer\.concurency is not a setting of consumer/],
+    [{ relays: { enabled: false } }, /Sagaflow config: relays is not a setting \(check the spelling\)/],
   ])('rejects %j naming the setting, the rule and the value', (patch, message) => {
     const bad = { ...valid, ...patch } as SagaflowConfig;
     expect(() => parseSagaflowConfig(bad)).toThrow(ConfigError);

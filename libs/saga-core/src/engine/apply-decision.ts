@@ -10,6 +10,9 @@ import type {
   SagaOutcome,
 } from './saga-outcome';
 
+/** The ends after which associated keys are removed (docs/decisions/0052). */
+const endsForGood: ReadonlySet<SagaInstance['status']> = new Set(['COMPLETED', 'COMPENSATED']);
+
 /**
  * The mutable scratch copy one decision is applied to. Created per message, never shared; the engine
  * hands out an immutable {@link SagaOutcome} at the end.
@@ -109,7 +112,8 @@ export class Working<S> {
     };
     this.applyAssociations();
     if (this.associate.length > 0) result.associate = [...this.associate];
-    if (terminalStatuses.has(this.instance.status) && !terminalStatuses.has(this.statusBefore)) {
+    // FAILED keeps its keys: a late confirmation (which may correlate by one) resumes the compensation
+    if (endsForGood.has(this.instance.status) && !endsForGood.has(this.statusBefore)) {
       result.dissociateAll = true;
       delete this.instance.associations;
     }

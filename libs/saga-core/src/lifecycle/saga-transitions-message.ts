@@ -20,7 +20,7 @@ export interface SagaTransitionEntry {
 
 /**
  * Every transition one transaction made to one saga instance, as one record on `sagaflow.lifecycle`
- * (key: saga id). It replaces one `SagaTransition` record per transition (docs/decisions/0040): the
+ * (key: saga id). It replaces one `SagaTransition` record per transition (docs/decisions/0037): the
  * monitor needs the transitions in order and the instance version after them, not a record each.
  */
 export interface SagaTransitionsEvent {

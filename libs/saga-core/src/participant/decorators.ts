@@ -1,6 +1,8 @@
 import { DefinitionError, type AnyMessageType, type MessageType } from '@sagaflow/outbox-relay';
 import type { MessageContext } from './message-context';
-import { addReaction, ParticipantDiscovery } from './participant-metadata';
+import type { LifecycleTransitionName } from '../engine/saga-outcome';
+import type { SagaTransitionEvent } from '../lifecycle/saga-lifecycle-message';
+import { addReaction, addTransitionHook, ParticipantDiscovery } from './participant-metadata';
 
 /** Options of {@link CommandHandler}. */
 export interface CommandHandlerOptions {
@@ -79,4 +81,68 @@ export function CommandHandler<T>(type: MessageType<T>, options: CommandHandlerO
  */
 export function OnEvent<T>(type: MessageType<T>, options: OnEventOptions<T> = {}) {
   return reactionDecorator<T>('@OnEvent', type, 'event', options.emits, options.when);
+}
+
+/** Options of {@link OnSagaTransition}. */
+export interface OnSagaTransitionOptions {
+  /** The transitions the method is called for; default every one. */
+  transitions?: readonly LifecycleTransitionName[];
+  /** The events the method may emit; published in the service's reactions and enforced by `ctx.emit`. */
+  emits?: readonly AnyMessageType[];
+}
+
+const transitionNames: readonly LifecycleTransitionName[] = [
+  'Started',
+  'StepCompleted',
+  'Compensating',
+  'StepCompensated',
+  'Completed',
+  'Compensated',
+  'Failed',
+  'TimedOut',
+];
+
+/**
+ * Follows a saga this service hosts, in process: the method runs inside the transaction that makes the
+ * transition (the one that also saves the instance and writes its lifecycle record), so the service
+ * learns how its saga went without a Kafka round trip of its own lifecycle records. `ctx.headers` are the
+ * lifecycle record's (its message id is the causation of what the method emits); `ctx.client` is the
+ * transaction. Sagas of other services are followed with `@OnEvent(SagaTransitions)` instead.
+ * @example
+ * ＠OnSagaTransition('OrderFulfilment', { transitions: ['Compensated', 'Failed'], emits: [OrderRejected] })
+ * async onEnded(t: SagaTransitionEvent, ctx: MessageContext) { … }
+ */
+export function OnSagaTransition(sagaType: string, options: OnSagaTransitionOptions = {}) {
+  return (
+    target: object,
+    method: string | symbol,
+    descriptor: TypedPropertyDescriptor<(t: SagaTransitionEvent, ctx: MessageContext) => Promise<void>>,
+  ): void => {
+    const where = `${target.constructor.name}.${String(method)}`;
+    if (typeof descriptor?.value !== 'function')
+      throw new DefinitionError(`${where}: @OnSagaTransition must decorate a method`);
+    if (typeof sagaType !== 'string' || sagaType.length === 0)
+      throw new DefinitionError(
+        `${where}: @OnSagaTransition needs the saga type it follows (a non-empty string)`,
+      );
+    const unknown = (options.transitions ?? []).filter((t) => !transitionNames.includes(t));
+    if (unknown.length > 0) {
+      throw new DefinitionError(
+        `${where}: @OnSagaTransition(${sagaType}) names unknown transitions ${unknown.join(', ')} (known: ${transitionNames.join(', ')})`,
+      );
+    }
+    const emits = options.emits;
+    if (emits !== undefined && (!Array.isArray(emits) || emits.some((e) => typeof e?.name !== 'string'))) {
+      throw new DefinitionError(
+        `${where}: @OnSagaTransition(${sagaType}) emits must be a list of message types`,
+      );
+    }
+    addTransitionHook(target.constructor, {
+      method: String(method),
+      sagaType,
+      transitions: options.transitions,
+      emits: emits as readonly MessageType[] | undefined,
+    });
+    ParticipantDiscovery(true)(target.constructor);
+  };
 }

@@ -1,13 +1,16 @@
-import type { OutboxEntry, OutboxWriter } from '@sagaflow/outbox-relay';
-import type { ClientBase } from 'pg';
+import type { OutboxEntry } from '@sagaflow/outbox-relay';
+import type { PoolClient } from 'pg';
+import type { ConsumingTransaction } from '../consume/consuming-transaction';
+import type { TransitionHook } from '../consume/transition-hooks';
 import type { SagaInstance } from '../engine/saga-instance';
 import type { OutgoingMessage, SagaOutcome } from '../engine/saga-outcome';
-import { SagaTransition } from '../lifecycle/saga-lifecycle-message';
-import type { LifecycleTransitionName } from '../engine/saga-outcome';
+import { SagaTransitions, type SagaTransitionsEvent } from '../lifecycle/saga-transitions-message';
+import { transitionsEvent } from '../lifecycle/transitions-event';
 import { prepareResend } from '../store/prepare-resend';
 import { removeAssociations, saveAssociations } from '../store/save-associations';
 import { saveDeadlines } from '../store/save-deadlines';
 import { saveInstance } from '../store/save-instance';
+import { TransactionalMessageContext } from './transactional-message-context';
 import { childTraceparent } from './trace-context';
 
 /** What caused a decision: the handled message, or nothing (a deadline). */
@@ -16,49 +19,100 @@ export interface Cause {
   traceparent?: string;
 }
 
+/** The service's in-process followers of its sagas' transitions, by saga type. */
+export interface OutcomeHooks {
+  service: string;
+  bySagaType: ReadonlyMap<string, readonly TransitionHook[]>;
+}
+
 /**
  * Writes everything one decision changed, in the caller's transaction: the instance (inserted, or updated
- * with its version check), the commands it sends and one `SagaTransition` per lifecycle entry in the
- * outbox, its deadlines and its associated keys (all removed when the saga ended). Every outgoing message
- * carries the saga's correlation id, the cause's message id and `saga-type`, and continues the cause's
- * trace; a step's command carries the message-id the engine gave it, and a re-send of it is written
- * only once the first send left the outbox (docs/decisions/0051).
+ * with its version check), the commands it sends and one `SagaTransitions` record carrying the decision's
+ * lifecycle entries (queued for the transaction's outbox), its deadlines and its associated keys (all
+ * removed when the saga ended); then calls the service's `@OnSagaTransition` hooks for those transitions in
+ * the same transaction. Every outgoing message carries the saga's correlation id, the cause's message id
+ * and `saga-type`, and continues the cause's trace; a step's command carries the message-id the engine
+ * gave it, and a re-send of it is written only once the first send left the outbox (docs/decisions/0051).
  * @throws ConcurrencyConflictError when the instance was saved by someone else first.
  */
 export async function applySagaOutcome(
-  client: ClientBase,
-  writer: OutboxWriter,
+  tx: ConsumingTransaction,
   outcome: SagaOutcome,
   cause: Cause,
+  hooks?: OutcomeHooks,
 ): Promise<void> {
   const i = outcome.instance;
   if (!i) return;
-  await saveInstance(client, i, outcome.created);
-  await saveAssociationsOf(client, outcome);
+  await saveInstance(tx.client, i, outcome.created);
+  tx.saved(i);
+  await saveAssociationsOf(tx.client, outcome);
   const traceparent = cause.traceparent ?? traceOf(i);
   const headers = { correlationId: i.correlationId, causationId: cause.messageId, sagaType: i.type };
+  const lifecycle: SagaTransitionsEvent | undefined = transitionsEvent(i, outcome.lifecycle);
+  const lifecycleTrace = childTraceparent(traceparent);
   const entries: OutboxEntry[] = [
-    ...outcome.lifecycle.filter(isLegacyTransition).map((t): OutboxEntry => ({
-      type: SagaTransition as OutboxEntry['type'],
-      payload: {
-        sagaId: i.id,
-        sagaType: i.type,
-        definitionVersion: i.definitionVersion,
-        correlationKey: i.correlationKey,
-        transition: t.transition,
-        status: t.status,
-        step: t.step ?? null,
-        reason: t.reason ?? null,
-        at: t.at,
-        instanceVersion: i.version,
-      },
-      ...headers,
-      traceparent: childTraceparent(traceparent),
-    })),
-    ...(await sendable(client, outcome.send)).map((m) => sagaMessage(m, i, cause.messageId, traceparent)),
+    ...(lifecycle
+      ? [
+          {
+            type: SagaTransitions as OutboxEntry['type'],
+            payload: lifecycle,
+            ...headers,
+            traceparent: lifecycleTrace,
+          },
+        ]
+      : []),
+    ...(await sendable(tx.client, outcome.send)).map((m) => sagaMessage(m, i, cause.messageId, traceparent)),
   ];
-  if (entries.length > 0) await writer.append(client, entries);
-  await saveDeadlines(client, i.id, i.type, outcome.schedule, outcome.cancel);
+  const ids = entries.length > 0 ? tx.emit(entries) : [];
+  await saveDeadlines(tx.client, i.id, i.type, outcome.schedule, outcome.cancel);
+  const followers = hooks?.bySagaType.get(i.type);
+  if (lifecycle && followers && followers.length > 0)
+    await runHooks(tx, followers, lifecycle, {
+      id: ids[0]!,
+      correlationId: i.correlationId,
+      traceparent: lifecycleTrace,
+      cause,
+      service: hooks!.service,
+    });
+}
+
+async function runHooks(
+  tx: ConsumingTransaction,
+  followers: readonly TransitionHook[],
+  lifecycle: SagaTransitionsEvent,
+  record: { id: string; correlationId: string; traceparent: string; cause: Cause; service: string },
+): Promise<void> {
+  for (const t of lifecycle.transitions) {
+    const event = {
+      sagaId: lifecycle.sagaId,
+      sagaType: lifecycle.sagaType,
+      definitionVersion: lifecycle.definitionVersion,
+      correlationKey: lifecycle.correlationKey,
+      instanceVersion: lifecycle.instanceVersion,
+      ...t,
+    };
+    for (const hook of followers) {
+      if (hook.transitions && !hook.transitions.has(t.transition)) continue;
+      // the hook sees the lifecycle record as the message it handles: what it emits is caused by it
+      const ctx = new TransactionalMessageContext(
+        tx,
+        {
+          messageId: record.id,
+          messageType: SagaTransitions.name,
+          correlationId: record.correlationId,
+          ...(record.cause.messageId ? { causationId: record.cause.messageId } : {}),
+          sagaType: lifecycle.sagaType,
+          source: record.service,
+          occurredAt: t.at,
+          traceparent: record.traceparent,
+          contentType: 'application/json',
+        },
+        new Date(t.at),
+        hook,
+      );
+      await hook.invoke(structuredClone(event), ctx);
+    }
+  }
 }
 
 /** The outbox entry of a message a saga sends. */
@@ -80,7 +134,7 @@ export function sagaMessage(
 }
 
 /** Stores the keys the decision associated, or removes them all when the saga ended. */
-export async function saveAssociationsOf(client: ClientBase, outcome: SagaOutcome): Promise<void> {
+export async function saveAssociationsOf(client: PoolClient, outcome: SagaOutcome): Promise<void> {
   const i = outcome.instance;
   if (!i) return;
   if (outcome.dissociateAll) await removeAssociations(client, i.id);
@@ -88,30 +142,13 @@ export async function saveAssociationsOf(client: ClientBase, outcome: SagaOutcom
 }
 
 /** The messages to write: a re-send whose first send is still unpublished is left out (it is yet to go out). */
-async function sendable(client: ClientBase, send: readonly OutgoingMessage[]): Promise<OutgoingMessage[]> {
+async function sendable(client: PoolClient, send: readonly OutgoingMessage[]): Promise<OutgoingMessage[]> {
   const kept: OutgoingMessage[] = [];
   for (const m of send) {
     if (m.resend && m.messageId && (await prepareResend(client, m.messageId)) === 'pending') continue;
     kept.push(m);
   }
   return kept;
-}
-
-// The per-transition `SagaTransition` record's enum knows the first eight transitions; the later ones
-// (StepRetried, GroupJoined) travel in the `SagaTransitions` record only, so readers of the old record
-// never meet a symbol they cannot read.
-const legacyTransitions: ReadonlySet<LifecycleTransitionName> = new Set([
-  'Started',
-  'StepCompleted',
-  'Compensating',
-  'StepCompensated',
-  'Completed',
-  'Compensated',
-  'Failed',
-  'TimedOut',
-]);
-function isLegacyTransition(t: { transition: LifecycleTransitionName }): boolean {
-  return legacyTransitions.has(t.transition);
 }
 
 /**

@@ -6,7 +6,8 @@ import type { SagaflowMetrics } from '../observability/sagaflow-metrics';
 import { claimDueDeadline, type ClaimedDeadline } from '../store/claim-due-deadline';
 import { loadInstanceById } from '../store/load-instance';
 import { markStuck } from '../store/mark-stuck';
-import { applySagaOutcome } from './apply-saga-outcome';
+import { ConsumingTransaction } from '../consume/consuming-transaction';
+import { applySagaOutcome, type OutcomeHooks } from './apply-saga-outcome';
 import { toSagaflowError } from './classify-error';
 import { inTransaction } from './in-transaction';
 import type { SagaRegistry } from './saga-registry';
@@ -20,6 +21,10 @@ export interface DeadlineSchedulerDeps {
   batchSize: number;
   logger: SagaflowLogger;
   metrics: SagaflowMetrics;
+  /** The service's `@OnSagaTransition` followers, called in the deadline's transaction. */
+  hooks?: OutcomeHooks;
+  /** Called after a deadline's transaction committed: wakes the relay. */
+  committed?: () => void;
 }
 
 /**
@@ -60,6 +65,7 @@ export class DeadlineScheduler {
         return fired;
       }
       if (!box.claimed) return fired;
+      this.d.committed?.();
       fired++;
     }
     return fired;
@@ -80,7 +86,9 @@ export class DeadlineScheduler {
       { sagaId: deadline.sagaId, name: deadline.name, dueAt: deadline.dueAt },
       now,
     );
-    await applySagaOutcome(client, this.d.writer, outcome, {});
+    const tx = new ConsumingTransaction(client, this.d.writer);
+    await applySagaOutcome(tx, outcome, {}, this.d.hooks);
+    await tx.flush();
     this.d.metrics.deadlineFired(instance.type, 'applied');
     this.d.metrics.transitions(
       instance.type,

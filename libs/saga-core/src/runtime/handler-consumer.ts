@@ -1,5 +1,4 @@
-import type { OutboxWriter } from '@sagaflow/outbox-relay';
-import type { PoolClient } from 'pg';
+import type { ConsumingTransaction } from '../consume/consuming-transaction';
 import type { IncomingMessage } from '../engine/saga-outcome';
 import { TransactionalMessageContext } from './transactional-message-context';
 import type { MessageHandlerRegistration } from './message-handler';
@@ -14,7 +13,6 @@ export class HandlerConsumer implements RecordConsumer {
   constructor(
     service: string,
     private readonly handler: MessageHandlerRegistration,
-    private readonly writer: OutboxWriter,
     readonly retry: RetrySettings,
   ) {
     this.name = `${service}:${handler.origin}`;
@@ -25,8 +23,8 @@ export class HandlerConsumer implements RecordConsumer {
     return this.handler.accepts?.(message.payload) ?? true;
   }
 
-  async apply(client: PoolClient, message: IncomingMessage, now: Date): Promise<ApplyResult> {
-    const ctx = new TransactionalMessageContext(client, message.headers, now, this.writer, this.handler);
+  async apply(tx: ConsumingTransaction, message: IncomingMessage, now: Date): Promise<ApplyResult> {
+    const ctx = new TransactionalMessageContext(tx, message.headers, now, this.handler);
     await this.handler.invoke(structuredClone(message.payload), ctx);
     return { outcome: 'applied' };
   }

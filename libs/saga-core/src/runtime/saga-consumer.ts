@@ -1,8 +1,7 @@
-import { DefinitionError, SagaflowError, type OutboxWriter } from '@sagaflow/outbox-relay';
-import type { PoolClient } from 'pg';
+import { DefinitionError, SagaflowError } from '@sagaflow/outbox-relay';
+import type { ConsumingTransaction } from '../consume/consuming-transaction';
 import type { IncomingMessage } from '../engine/saga-outcome';
-import { loadInstance } from '../store/load-instance';
-import { applySagaOutcome } from './apply-saga-outcome';
+import { applySagaOutcome, type OutcomeHooks } from './apply-saga-outcome';
 import type { ApplyResult, RecordConsumer } from './record-consumer';
 import type { RetrySettings } from './retry-in-fresh-transactions';
 import type { SagaRegistry, SagaTypeVersions } from './saga-registry';
@@ -22,7 +21,7 @@ export class SagaConsumer implements RecordConsumer {
     service: string,
     readonly sagaType: string,
     private readonly registry: SagaRegistry,
-    private readonly writer: OutboxWriter,
+    private readonly hooks?: OutcomeHooks,
   ) {
     this.versions = registry.versions(sagaType)!;
     this.name = `${service}:saga:${sagaType}`;
@@ -30,9 +29,13 @@ export class SagaConsumer implements RecordConsumer {
     this.retry = this.versions.latest.definition.retry;
   }
 
-  async apply(client: PoolClient, message: IncomingMessage, now: Date): Promise<ApplyResult> {
+  instanceOf(message: IncomingMessage): { type: string; correlationKey: string } | undefined {
+    return this.stuckTarget(message);
+  }
+
+  async apply(tx: ConsumingTransaction, message: IncomingMessage, now: Date): Promise<ApplyResult> {
     const key = this.correlationKey(message);
-    const instance = await loadInstance(client, this.sagaType, key);
+    const instance = await tx.instance(this.sagaType, key);
     const base = { sagaType: this.sagaType, sagaId: instance?.id };
     let engine = this.versions.latest;
     if (instance) {
@@ -61,8 +64,7 @@ export class SagaConsumer implements RecordConsumer {
     }
     if (missing?.policy === 'discard') return { ...base, outcome: 'discarded', reason: missing.reason };
     if (missing?.policy === 'execute') {
-      await this.writer.append(
-        client,
+      tx.emit(
         missing.send.map((m) => ({
           type: m.type,
           payload: m.payload,
@@ -74,10 +76,12 @@ export class SagaConsumer implements RecordConsumer {
       );
       return { ...base, outcome: 'applied', reason: missing.reason };
     }
-    await applySagaOutcome(client, this.writer, outcome, {
-      messageId: message.headers.messageId,
-      traceparent: message.headers.traceparent,
-    });
+    await applySagaOutcome(
+      tx,
+      outcome,
+      { messageId: message.headers.messageId, traceparent: message.headers.traceparent },
+      this.hooks,
+    );
     return {
       sagaType: this.sagaType,
       sagaId: outcome.instance?.id ?? instance?.id,

@@ -1,6 +1,8 @@
 import {
   createCodec,
+  hopHistogram,
   MessageCatalog,
+  OutboxNotifier,
   OutboxRelay,
   OutboxWriter,
   outboxMigrations,
@@ -16,7 +18,15 @@ import {
   type SagaflowConfig,
 } from '../config/sagaflow-config';
 import { DefinitionPublished } from '../lifecycle/definition-message';
+import { consumeBatch } from '../consume/consume-batch';
+import {
+  hooksAsReactions,
+  transitionHooksFrom,
+  validateTransitionHooks,
+  type TransitionHook,
+} from '../consume/transition-hooks';
 import { SagaTransition } from '../lifecycle/saga-lifecycle-message';
+import { SagaTransitions } from '../lifecycle/saga-transitions-message';
 import { sagaMigrations } from '../migrations/saga-migrations';
 import { sagaflowJsonLogger, type SagaflowLogger } from '../observability/json-logger';
 import { SagaflowMetrics } from '../observability/sagaflow-metrics';
@@ -25,14 +35,12 @@ import { DeadLetterPublisher } from './dead-letter';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { ensureSagaflowTopics } from './ensure-sagaflow-topics';
 import { HandlerConsumer } from './handler-consumer';
-import { keyOrderedBatchHandler } from './key-ordered-dispatcher';
 import { handlersOf, validateHandlers, type MessageHandlerRegistration } from './message-handler';
 import { definitionEvents, publishDefinitions } from './publish-definitions';
 import type { ReactionCycleReport } from '../reactions/check-reaction-cycles';
 import { reactionCycleGauge } from '../reactions/reaction-cycle-metric';
 import { startCycleCheck } from '../reactions/start-cycle-check';
 import type { RecordConsumer } from './record-consumer';
-import { RecordDispatcher } from './record-dispatcher';
 import { SagaConsumer } from './saga-consumer';
 import { SagaRegistry } from './saga-registry';
 import { SagaflowTransactions } from './sagaflow-transactions';
@@ -73,6 +81,7 @@ export class SagaflowRuntime {
   private readonly codec: MessageCodec;
   private readonly writer: OutboxWriter;
   private readonly relay: OutboxRelay | undefined;
+  private readonly notifier: OutboxNotifier;
   private readonly abort = new AbortController();
   private consumer: Consumer | undefined;
   private scheduler: DeadlineScheduler | undefined;
@@ -86,7 +95,12 @@ export class SagaflowRuntime {
     const c = this.config;
     this.logger = c.logger ?? sagaflowJsonLogger({ level: c.logLevel, service: c.service });
     this.metrics = new SagaflowMetrics();
-    this.catalog = new MessageCatalog([...c.catalog.all(), SagaTransition, DefinitionPublished]);
+    this.catalog = new MessageCatalog([
+      ...c.catalog.all(),
+      SagaTransition,
+      SagaTransitions,
+      DefinitionPublished,
+    ]);
     this.pool = new Pool({
       connectionString: c.databaseUrl,
       max: c.database.poolSize,
@@ -94,7 +108,10 @@ export class SagaflowRuntime {
     });
     this.pool.on('error', (error) => this.logger.warn('idle database connection failed', { error }));
     this.writer = new OutboxWriter({ source: c.service, catalog: this.catalog });
-    this.transactions = new SagaflowTransactions(this.pool, this.writer);
+    this.notifier = new OutboxNotifier(this.pool, {
+      onError: (error) => this.logger.debug('could not notify the relay; its poll finds the rows', { error }),
+    });
+    this.transactions = new SagaflowTransactions(this.pool, this.writer, () => this.committed());
     this.codec = createCodec(c.codec);
     this.kafka = new Kafka({
       clientId: c.kafka.clientId,
@@ -133,38 +150,33 @@ export class SagaflowRuntime {
     const registry = new SagaRegistry(registrations.sagas ?? [], this.catalog, c.onMissingInstance);
     const handlers = [...handlersOf(registrations.participants ?? []), ...(registrations.handlers ?? [])];
     validateHandlers(handlers, this.catalog);
+    const hooks = transitionHooksFrom(registrations.participants ?? []);
+    validateTransitionHooks(hooks, new Set(registry.definitions().map((d) => d.type)), this.catalog);
+    const bySagaType = new Map<string, TransitionHook[]>();
+    for (const h of hooks) bySagaType.set(h.sagaType, [...(bySagaType.get(h.sagaType) ?? []), h]);
+    const outcomeHooks = { service: c.service, bySagaType };
+    // the published reactions and the cycle check see the in-process followers as reactions to the lifecycle
+    const declared = [...handlers, ...hooksAsReactions(hooks)];
 
     const consumers = new Map<string, RecordConsumer[]>();
     const add = (type: string, consumer: RecordConsumer) =>
       consumers.set(type, [...(consumers.get(type) ?? []), consumer]);
     for (const sagaType of new Set(registry.definitions().map((d) => d.type))) {
-      const consumer = new SagaConsumer(c.service, sagaType, registry, this.writer);
+      const consumer = new SagaConsumer(c.service, sagaType, registry, outcomeHooks);
       for (const type of registry.handledMessageTypes())
         if (registry.typesHandling(type).includes(sagaType)) add(type, consumer);
     }
-    for (const h of handlers)
-      add(h.messageType.name, new HandlerConsumer(c.service, h, this.writer, c.consumer.retry));
+    for (const h of handlers) add(h.messageType.name, new HandlerConsumer(c.service, h, c.consumer.retry));
     const topics = [...new Set([...consumers.keys()].map((name) => this.catalog.get(name).topic))].sort();
 
     await runMigrations(this.pool, [outboxMigrations, sagaMigrations]);
     await ensureSagaflowTopics(this.kafka, topics, c.topics.numPartitions);
-    await publishDefinitions(this.pool, this.writer, c.service, registry.definitions(), handlers);
+    await publishDefinitions(this.pool, this.writer, c.service, registry.definitions(), declared);
+    this.committed();
     await this.relay?.start();
 
     this.deadLetters = new DeadLetterPublisher(this.kafka, c.topics.numPartitions);
     if (topics.length > 0) {
-      const dispatcher = new RecordDispatcher({
-        service: c.service,
-        pool: this.pool,
-        codec: this.codec,
-        catalog: this.catalog,
-        consumers,
-        deadLetters: this.deadLetters,
-        logger: this.logger,
-        metrics: this.metrics,
-        retry: c.consumer.retry,
-        signal: this.abort.signal,
-      });
       const consumer = this.kafka.consumer({
         groupId: c.consumer.groupId,
         sessionTimeout: c.consumer.sessionTimeoutMs,
@@ -178,12 +190,24 @@ export class SagaflowRuntime {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: c.consumer.partitionsConsumedConcurrently,
-        eachBatch: keyOrderedBatchHandler({
+        eachBatch: consumeBatch({
+          service: c.service,
+          pool: this.pool,
+          writer: this.writer,
+          codec: this.codec,
+          catalog: this.catalog,
+          consumers,
+          deadLetters: this.deadLetters,
+          logger: this.logger,
+          metrics: this.metrics,
+          hops: hopHistogram(this.metrics.registry),
+          retry: c.consumer.retry,
+          maxRecordsPerTransaction: c.consumer.maxRecordsPerTransaction,
           concurrency: c.consumer.concurrency,
           heartbeatIntervalMs: c.consumer.heartbeatIntervalMs,
-          handle: (record) => dispatcher.handle(record),
+          signal: this.abort.signal,
           commit: (topic, partition, offset) => consumer.commitOffsets([{ topic, partition, offset }]),
-          logger: this.logger,
+          committed: () => this.committed(),
         }),
       });
     }
@@ -196,13 +220,15 @@ export class SagaflowRuntime {
         batchSize: c.deadlines.batchSize,
         logger: this.logger,
         metrics: this.metrics,
+        hooks: outcomeHooks,
+        committed: () => this.committed(),
       });
       this.scheduler.start();
     }
     this.state = 'running';
     // beside start-up, not before it: a slow read of sagaflow.definitions must not delay readiness
     const cycles = reactionCycleGauge(this.metrics.registry);
-    this.cycleCheck = startCycleCheck(definitionEvents(c.service, registry.definitions(), handlers), {
+    this.cycleCheck = startCycleCheck(definitionEvents(c.service, registry.definitions(), declared), {
       service: c.service,
       clientId: c.kafka.clientId,
       kafka: this.kafka,
@@ -218,6 +244,7 @@ export class SagaflowRuntime {
       topics,
       sagas: registry.definitions().map((d) => `${d.type}@${d.version}`),
       handlers: handlers.map((h) => `${h.origin}(${h.messageType.name})`),
+      transitionHooks: hooks.map((h) => `${h.origin}(${h.sagaType})`),
       relay: this.relay !== undefined,
     });
   }
@@ -234,6 +261,7 @@ export class SagaflowRuntime {
       .catch((error: unknown) => this.logger.warn('consumer disconnect failed', { error }));
     await this.deadLetters?.close().catch(() => undefined);
     await this.relay?.stop();
+    this.notifier.close();
     await this.pool.end();
     this.logger.info('sagaflow stopped', {});
   }
@@ -261,6 +289,16 @@ export class SagaflowRuntime {
   /** Whether the embedded relay is this database's publishing leader right now (false when disabled). */
   isRelayLeader(): boolean {
     return this.relay?.isLeader() ?? false;
+  }
+
+  /**
+   * After a commit that wrote to the outbox: the embedded relay, when it leads, reads at once; otherwise the
+   * leader (another instance of the service, or a separate relay) gets a NOTIFY sent outside the
+   * transaction (docs/decisions/0040).
+   */
+  private committed(): void {
+    if (this.relay?.isLeader()) this.relay.wake();
+    else this.notifier.notify();
   }
 
   private kafkaLog(entry: LogEntry): void {

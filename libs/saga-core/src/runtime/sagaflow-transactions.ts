@@ -39,6 +39,7 @@ export class SagaflowTransactions {
   constructor(
     private readonly pool: Pool,
     private readonly writer: OutboxWriter,
+    private readonly committed: () => void = () => undefined,
   ) {}
 
   /**
@@ -48,7 +49,7 @@ export class SagaflowTransactions {
   run<T>(fn: (tx: TransactionScope) => Promise<T>, options: { correlationId?: string } = {}): Promise<T> {
     const correlationId = options.correlationId ?? newMessageId();
     const trace = newTraceparent();
-    return inTransaction(this.pool, (client) =>
+    const result = inTransaction(this.pool, (client) =>
       fn({
         client,
         correlationId,
@@ -64,6 +65,11 @@ export class SagaflowTransactions {
         },
       }),
     );
+    // the relay reads at once instead of at its next poll
+    return result.then((value) => {
+      this.committed();
+      return value;
+    });
   }
 }
 

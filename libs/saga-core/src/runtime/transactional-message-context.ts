@@ -1,41 +1,47 @@
-import {
-  SagaflowError,
-  type MessageHeaders,
-  type MessageType,
-  type OutboxWriter,
-} from '@sagaflow/outbox-relay';
+import { SagaflowError, type MessageHeaders, type MessageType } from '@sagaflow/outbox-relay';
 import type { PoolClient } from 'pg';
+import type { ConsumingTransaction } from '../consume/consuming-transaction';
 import type { MessageContext } from '../participant/message-context';
-import type { MessageHandlerRegistration } from './message-handler';
 import { childTraceparent } from './trace-context';
 
 /** The {@link MessageContext} of one handled message, bound to its transaction. */
 export class TransactionalMessageContext implements MessageContext {
+  readonly client: PoolClient;
+
   constructor(
-    readonly client: PoolClient,
+    private readonly tx: ConsumingTransaction,
     readonly headers: MessageHeaders,
     readonly now: Date,
-    private readonly writer: OutboxWriter,
-    private readonly handler: Pick<MessageHandlerRegistration, 'origin' | 'emits'>,
-  ) {}
+    private readonly handler: { origin: string; emits: readonly MessageType[] | undefined },
+  ) {
+    this.client = tx.client;
+  }
 
-  async emit<T>(type: MessageType<T>, payload: T, options: { key?: string } = {}): Promise<string> {
+  emit<T>(type: MessageType<T>, payload: T, options: { key?: string } = {}): Promise<string> {
     const allowed = this.handler.emits;
     if (allowed && !allowed.some((t) => t.name === type?.name)) {
-      throw new SagaflowError(
-        'HANDLER_FAILED',
-        `${this.handler.origin} emits ${type?.name}, which it does not declare (emits: ${allowed.map((t) => t.name).join(', ') || 'none'})`,
-        { context: { origin: this.handler.origin } },
+      return Promise.reject(
+        new SagaflowError(
+          'HANDLER_FAILED',
+          `${this.handler.origin} emits ${type?.name}, which it does not declare (emits: ${allowed.map((t) => t.name).join(', ') || 'none'})`,
+          { context: { origin: this.handler.origin } },
+        ),
       );
     }
-    const [id] = await this.writer.append(this.client, {
-      type: type as MessageType,
-      payload,
-      correlationId: this.headers.correlationId,
-      causationId: this.headers.messageId,
-      traceparent: childTraceparent(this.headers.traceparent),
-      ...(options.key === undefined ? {} : { key: options.key }),
-    });
-    return id!;
+    try {
+      const [id] = this.tx.emit([
+        {
+          type: type as MessageType,
+          payload,
+          correlationId: this.headers.correlationId,
+          causationId: this.headers.messageId,
+          traceparent: childTraceparent(this.headers.traceparent),
+          ...(options.key === undefined ? {} : { key: options.key }),
+        },
+      ]);
+      return Promise.resolve(id!);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }

@@ -138,7 +138,9 @@ export function newOrderId(label: string): string {
 /** The lifecycle transitions the order service wrote for one saga, in order (from its outbox). */
 export async function transitionsOf(suite: SampleSuite, sagaId: string): Promise<string[]> {
   const { rows } = await suite.orderDb.query<{ t: string }>(
-    `select payload->>'transition' as t from sagaflow.outbox where message_type = 'sagaflow.SagaTransition' and message_key = $1 order by id`,
+    `select e->>'transition' as t
+       from sagaflow.outbox o, jsonb_array_elements(o.payload->'transitions') with ordinality as x(e, n)
+      where o.message_type = 'sagaflow.SagaTransitions' and o.message_key = $1 order by o.id, x.n`,
     [sagaId],
   );
   return rows.map((r) => r.t);

@@ -12,13 +12,13 @@ export const tripParticipantSchemaSql = /* sql */ `
 /**
  * Flight, hotel and car in one participant service. The trip's `scenario`: `car-fails` (the car is
  * rejected and the hotel answers only when the test says so, after the failure), `hotel-fails`,
- * `hotel-down-once` (the hotel handler fails every attempt of the first command it sees, so that command
- * is dead-lettered unapplied and only the saga's re-send is applied).
+ * `hotel-down-once` (the hotel is down for 3 s from the first command, so that command is dead-lettered
+ * unapplied and only the saga's re-send is applied).
  */
 export function createTripParticipant(c: TripContracts) {
   class TripProviders {
-    /** Trips whose first ReserveHotel already failed (`hotel-down-once`). */
-    readonly hotelFailures = new Map<string, number>();
+    /** When the hotel first failed a trip's ReserveHotel (`hotel-down-once`). */
+    readonly hotelDownSince = new Map<string, number>();
 
     @CommandHandler(c.ReserveFlight, { emits: [c.FlightReserved] })
     async reserveFlight(cmd: TripCommand, ctx: MessageContext): Promise<void> {
@@ -44,12 +44,11 @@ export function createTripParticipant(c: TripContracts) {
         return;
       }
       if (cmd.scenario === 'hotel-down-once') {
-        const failures = this.hotelFailures.get(cmd.tripId) ?? 0;
-        // the participant consumer tries a message 3 times before dead-lettering it
-        if (failures < 3) {
-          this.hotelFailures.set(cmd.tripId, failures + 1);
-          throw new Error(`hotel system down (attempt ${failures + 1})`);
-        }
+        // down for 3 s from the first command: every attempt at it fails and it is dead-lettered
+        // unapplied; the saga's re-send (same message-id) comes after the 5 s step timeout
+        const since = this.hotelDownSince.get(cmd.tripId) ?? ctx.now.getTime();
+        this.hotelDownSince.set(cmd.tripId, since);
+        if (ctx.now.getTime() - since < 3_000) throw new Error('hotel system down');
       }
       await effect(ctx, cmd.tripId, 'hotel', 'reserve');
       await ctx.emit(c.HotelReserved, { tripId: cmd.tripId, ref: `H-${cmd.tripId}`, reason: null });

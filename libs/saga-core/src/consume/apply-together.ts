@@ -1,0 +1,95 @@
+import type { OutboxWriter } from '@sagaflow/outbox-relay';
+import type { Pool } from 'pg';
+import type { IncomingMessage } from '../engine/saga-outcome';
+import type { ApplyResult, RecordConsumer } from '../runtime/record-consumer';
+import { inboxKey, insertInboxRows } from '../store/insert-inbox-rows';
+import { ConsumingTransaction } from './consuming-transaction';
+
+/** One decoded record of a batch and the consumers that want it. */
+export interface BatchUnit {
+  /** Index of the record in its fetched batch. */
+  index: number;
+  key: string;
+  message: IncomingMessage;
+  consumers: readonly RecordConsumer[];
+}
+
+/** What one consumer did with one unit. */
+export type UnitResult = ApplyResult | 'duplicate';
+
+/** How {@link applyTogether} ended. */
+export type TogetherOutcome =
+  | { ok: true; results: UnitResult[][]; committedAt: number }
+  /** A unit's consumer threw: nothing was committed; the error belongs to `failed` (a position in `units`). */
+  | { ok: false; failed: number; consumer: string; error: unknown }
+  /** The transaction failed outside any unit (begin, inbox, commit): nothing of it is known to be committed. */
+  | { ok: false; failed: undefined; consumer?: undefined; error: unknown };
+
+/**
+ * Applies many records in one transaction: one multi-row inbox insert that reports the duplicates, the
+ * saga instances of all units read in one query, the units in order (so one key's records stay in order
+ * and a second record for an instance sees the first one's change), all outbox rows in one insert, one
+ * commit. The first unit that throws rolls everything back and is named, so the caller can replay the
+ * others without it and give it retries of its own (docs/decisions/0039).
+ * @param units distinct message ids (the caller drops a batch's repeats first).
+ */
+export async function applyTogether(
+  pool: Pool,
+  writer: OutboxWriter,
+  units: readonly BatchUnit[],
+  now: Date,
+): Promise<TogetherOutcome> {
+  let client;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    return { ok: false, failed: undefined, error };
+  }
+  let broken: Error | undefined;
+  let failed: number | undefined;
+  let consumer = '';
+  try {
+    await client.query('begin');
+    const fresh = await insertInboxRows(
+      client,
+      units.flatMap((u) =>
+        u.consumers.map((c) => ({
+          consumer: c.name,
+          messageId: u.message.headers.messageId,
+          messageType: u.message.type,
+        })),
+      ),
+    );
+    const isFresh = (u: BatchUnit, c: RecordConsumer) =>
+      fresh.has(inboxKey(c.name, u.message.headers.messageId));
+    const tx = new ConsumingTransaction(client, writer);
+    await tx.preload(
+      units.flatMap((u) =>
+        u.consumers.filter((c) => isFresh(u, c)).flatMap((c) => c.instanceOf?.(u.message) ?? []),
+      ),
+    );
+    const results: UnitResult[][] = [];
+    for (let i = 0; i < units.length; i++) {
+      const u = units[i]!;
+      failed = i;
+      const out: UnitResult[] = [];
+      for (const c of u.consumers) {
+        consumer = c.name;
+        out.push(isFresh(u, c) ? await c.apply(tx, u.message, now) : 'duplicate');
+      }
+      results.push(out);
+    }
+    failed = undefined;
+    await tx.flush();
+    await client.query('commit');
+    return { ok: true, results, committedAt: Date.now() };
+  } catch (error) {
+    await client.query('rollback').catch((rollbackError: Error) => {
+      // a connection that cannot roll back is not given back to the pool
+      broken = rollbackError;
+    });
+    return failed === undefined ? { ok: false, failed, error } : { ok: false, failed, consumer, error };
+  } finally {
+    client.release(broken);
+  }
+}
