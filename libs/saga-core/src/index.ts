@@ -35,6 +35,7 @@ export type {
   StepName,
   StepsState,
   StepOptions,
+  StepRetryOptions,
   CompensationOptions,
 } from './declaration/saga-steps';
 export { toMilliseconds, type Duration } from './declaration/duration';
@@ -44,6 +45,7 @@ export type {
   SagaDefinitionDocument,
   StepDefinition,
   RetryPolicy,
+  StepRetryPolicy,
   BuildSagaDefinitionOptions,
 } from './declaration/saga-definition';
 export { Decision, SagaContext, type DecisionOp } from './engine/decision';
@@ -66,6 +68,7 @@ export {
   type SagaTransitionEntry,
   type SagaTransitionsEvent,
 } from './lifecycle/saga-transitions-message';
+export { transitionsEvent } from './lifecycle/transitions-event';
 export {
   DefinitionPublished,
   definitionsTopic,

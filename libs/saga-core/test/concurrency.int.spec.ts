@@ -139,7 +139,7 @@ describe('Order and concurrency (guarantee 3): one saga instance is never corrup
     );
     await suite.orderDb.query('analyze sagaflow.saga_instance');
     const { rows } = await suite.orderDb.query(
-      `explain (format json) ${loadByCorrelationSql.replace('$1', `'SampleOrder'`).replace('$2', `'bulk-777'`)}`,
+      `explain (format json) ${loadByCorrelationSql.replaceAll('$1', `'SampleOrder'`).replaceAll('$2', `'bulk-777'`)}`,
     );
     const plan = JSON.stringify(rows[0]['QUERY PLAN']);
     expect(plan).toContain('saga_instance_type_correlation_key');

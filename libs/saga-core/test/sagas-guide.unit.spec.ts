@@ -42,4 +42,16 @@ describe('docs/guides/sagas.md', () => {
     ]);
     expect(() => mod.fulfilmentConverges()).not.toThrow();
   });
+
+  it('runs: the trip joins its parallel bookings, re-sends the hotel with the same message-id, undoes a late hotel and converges', async () => {
+    writeFileSync(example, code);
+    const mod = (await import(example)) as {
+      tripRetriesTheHotel: () => { sends: number; sameId: boolean; status: string };
+      tripUndoesALateHotel: () => string[];
+      tripConverges: () => void;
+    };
+    expect(mod.tripRetriesTheHotel()).toEqual({ sends: 2, sameId: true, status: 'COMPLETED' });
+    expect(mod.tripUndoesALateHotel()).toEqual(['flight.CancelFlight', 'hotel.CancelHotel']);
+    expect(() => mod.tripConverges()).not.toThrow();
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SagaDetail } from './api';
-import { diagramSteps } from './diagram-model';
+import { diagramColumns, diagramSteps } from './diagram-model';
 
 const definition = {
   kind: 'saga',
@@ -39,7 +39,11 @@ const definition = {
   ],
 } satisfies SagaDetail['definition'];
 
-function detail(status: SagaDetail['saga']['status'], transitions: [string, string | null][]): SagaDetail {
+function detail(
+  status: SagaDetail['saga']['status'],
+  transitions: [string, string | null][],
+  def: SagaDetail['definition'] = definition,
+): SagaDetail {
   return {
     saga: { status } as SagaDetail['saga'],
     transitions: transitions.map(([transition, step], i) => ({
@@ -55,7 +59,7 @@ function detail(status: SagaDetail['saga']['status'], transitions: [string, stri
     messagesTruncated: false,
     deadLetters: [],
     actions: [],
-    definition,
+    definition: def,
   };
 }
 
@@ -116,5 +120,93 @@ describe('diagramSteps', () => {
       definition: null,
     };
     expect(states(d)).toEqual(['a:done/pending', 'b:done/pending']);
+  });
+
+  // a trip: flight, hotel and car reserved in parallel (one group), then confirmed
+  const step = (name: string, group: string | null, compensation: string | null = `x.Undo_${name}`) => ({
+    name,
+    command: `x.${name}`,
+    commandTopic: 'x',
+    compensation,
+    compensationTopic: compensation ? 'x' : null,
+    withoutCompensationReason: compensation ? null : 'pivot',
+    timeoutMs: 10_000,
+    group,
+    retry: null,
+  });
+  const trip = {
+    ...definition,
+    sagaType: 'Trip',
+    steps: [
+      step('reserveFlight', 'reserve'),
+      step('reserveHotel', 'reserve'),
+      step('reserveCar', 'reserve'),
+      step('confirm', null, null),
+    ],
+    groups: [{ name: 'reserve', steps: ['reserveFlight', 'reserveHotel', 'reserveCar'] }],
+  } satisfies SagaDetail['definition'];
+
+  it('draws a parallel group as one column of branches, each waited on while the saga runs', () => {
+    const d = detail(
+      'RUNNING',
+      [
+        ['Started', null],
+        ['StepCompleted', 'reserveHotel'],
+      ],
+      trip,
+    );
+    expect(states(d)).toEqual([
+      'reserveFlight:active/pending*',
+      'reserveHotel:done/pending',
+      'reserveCar:active/pending*',
+      'confirm:pending/none',
+    ]);
+    const columns = diagramColumns(diagramSteps(d));
+    expect(columns.map((c) => [c.group, c.steps.map((s) => s.name)])).toEqual([
+      ['reserve', ['reserveFlight', 'reserveHotel', 'reserveCar']],
+      [null, ['confirm']],
+    ]);
+    expect(columns[0]).toEqual(expect.objectContaining({ joined: false }));
+  });
+
+  it('shows a group with one branch failed and its siblings compensated, the late one too', () => {
+    const d = detail(
+      'COMPENSATED',
+      [
+        ['Started', null],
+        ['StepCompleted', 'reserveFlight'],
+        ['Compensating', 'reserveCar'],
+        ['StepCompensated', 'reserveFlight'],
+        ['StepCompleted', 'reserveHotel'],
+        ['StepCompensated', 'reserveHotel'],
+        ['Compensated', null],
+      ],
+      trip,
+    );
+    expect(states(d)).toEqual([
+      'reserveFlight:done/compensated',
+      'reserveHotel:done/compensated',
+      'reserveCar:failed/pending',
+      'confirm:pending/none',
+    ]);
+  });
+
+  it('joins the group once every branch completed, and counts the re-sends of a step', () => {
+    const d = detail(
+      'RUNNING',
+      [
+        ['Started', null],
+        ['StepCompleted', 'reserveFlight'],
+        ['StepCompleted', 'reserveCar'],
+        ['StepRetried', 'reserveHotel'],
+        ['StepCompleted', 'reserveHotel'],
+        ['GroupJoined', null],
+      ],
+      trip,
+    );
+    const steps = diagramSteps(d);
+    expect(steps.find((s) => s.name === 'reserveHotel')?.retries).toBe(1);
+    expect(steps.find((s) => s.name === 'confirm')?.forward).toBe('active');
+    expect(diagramColumns(steps)[0]).toEqual(expect.objectContaining({ group: 'reserve', joined: true }));
   });
 });

@@ -2,7 +2,7 @@ import type { MessageCatalog, MessageType } from '@sagaflow/outbox-relay';
 import { DefinitionError } from '@sagaflow/outbox-relay';
 import { toMilliseconds } from './duration';
 import { inheritedSagaMetadata, type HandlerMetadata } from './saga-metadata';
-import type { StepCommand } from './saga-steps';
+import type { StepCommand, StepDeclaration } from './saga-steps';
 
 /** One step, resolved: durations in milliseconds. */
 export interface StepDefinition {
@@ -12,6 +12,18 @@ export interface StepDefinition {
   withoutCompensationReason?: string;
   timeoutMs?: number;
   compensationTimeoutMs: number;
+  /** The parallel group the step belongs to; undefined when sequential. */
+  group?: string;
+  /** Re-sends on timeout before compensating; undefined = compensate on the first timeout. */
+  retry?: StepRetryPolicy;
+}
+
+/** A step's retry policy, resolved. */
+export interface StepRetryPolicy {
+  /** Sends in all, the first included. */
+  attempts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
 }
 
 /** The retry policy, resolved. */
@@ -30,6 +42,8 @@ export interface SagaDefinition {
   retry: RetryPolicy;
   compensationAttempts: number;
   steps: readonly StepDefinition[];
+  /** Parallel groups: name → member step names, in declaration order. */
+  groups: ReadonlyMap<string, readonly string[]>;
   /** By message full name. */
   handlers: ReadonlyMap<string, HandlerMetadata>;
   endMethods: ReadonlySet<string>;
@@ -50,7 +64,13 @@ export interface SagaDefinitionDocument {
     compensationTopic: string | null;
     withoutCompensationReason: string | null;
     timeoutMs: number | null;
+    /** The parallel group the step is in (its siblings share it); null when sequential. Absent in documents of older publishers. */
+    group?: string | null;
+    /** Re-sends on timeout; null = compensates on the first timeout. Absent in documents of older publishers. */
+    retry?: StepRetryPolicy | null;
   }>;
+  /** The parallel groups, in declaration order: what the monitor draws as branches and a join. Absent in documents of older publishers. */
+  groups?: Array<{ name: string; steps: string[] }>;
   handles: Array<{ messageType: string; topic: string; method: string; starter: boolean; ends: boolean }>;
 }
 
@@ -93,10 +113,28 @@ export function buildSagaDefinition(
       ? 30_000
       : toMilliseconds(o.compensationTimeout, `${where}: compensationTimeout`);
   const steps: StepDefinition[] = declared.map((s, i) => {
+    if (s.group !== undefined && !s.compensation) {
+      throw new DefinitionError(
+        `${where}: step "${s.name}" of parallel group "${s.group}" declares no compensation: if a sibling fails, ` +
+          `"${s.name}" could not be undone. Add .compensatedBy(...), or move the step out of the group`,
+      );
+    }
+    if (s.group !== undefined && s.timeout === undefined) {
+      throw new DefinitionError(
+        `${where}: step "${s.name}" of parallel group "${s.group}" has no timeout: when a sibling fails, the saga ` +
+          `waits for "${s.name}" to reply before undoing the steps before the group, and without a timeout it could wait forever. ` +
+          `Add { timeout: ... }`,
+      );
+    }
     if (s.compensation === undefined && i < declared.length - 1) {
       throw new DefinitionError(
         `${where}: step "${s.name}" declares no compensation, but "${declared[i + 1]!.name}" follows it: ` +
           `if a later step fails, "${s.name}" could not be undone. Add .compensatedBy(...) or .withoutCompensation(reason)`,
+      );
+    }
+    if (s.retry !== undefined && s.timeout === undefined) {
+      throw new DefinitionError(
+        `${where}: step "${s.name}" has a retry policy but no timeout: a re-send is triggered by the timeout. Add { timeout: ... }`,
       );
     }
     if (s.compensation === null && s.timeout !== undefined) {
@@ -118,8 +156,13 @@ export function buildSagaDefinition(
         s.compensationTimeout === undefined
           ? defaultCompensationTimeout
           : toMilliseconds(s.compensationTimeout, `${where}: compensation timeout of step "${s.name}"`),
+      group: s.group,
+      retry: stepRetry(s, where),
     } as StepDefinition;
   });
+
+  const groups = new Map<string, string[]>();
+  for (const s of steps) if (s.group) groups.set(s.group, [...(groups.get(s.group) ?? []), s.name]);
 
   const handlers = new Map<string, HandlerMetadata>();
   for (const h of meta.handlers) {
@@ -196,10 +239,31 @@ export function buildSagaDefinition(
     }),
     compensationAttempts,
     steps: Object.freeze(steps.map((s) => Object.freeze(s))),
+    groups: new Map([...groups].map(([g, m]) => [g, Object.freeze(m)] as const)),
     handlers,
     endMethods: new Set(meta.endMethods),
     deadlineHandlers: new Map(meta.deadlineHandlers),
   });
+}
+
+function stepRetry<S>(s: StepDeclaration<S>, where: string): StepRetryPolicy | undefined {
+  if (s.retry === undefined) return undefined;
+  const at = `${where}: retry of step "${s.name}"`;
+  const { attempts } = s.retry;
+  if (!Number.isInteger(attempts) || attempts < 1) {
+    throw new DefinitionError(
+      `${at}: attempts must be an integer ≥ 1 (sends in all, the first included); got ${JSON.stringify(attempts)}`,
+    );
+  }
+  const backoffMs = s.retry.backoff === undefined ? 1_000 : toMilliseconds(s.retry.backoff, `${at}: backoff`);
+  const maxBackoffMs =
+    s.retry.maxBackoff === undefined ? 30_000 : toMilliseconds(s.retry.maxBackoff, `${at}: maxBackoff`);
+  if (maxBackoffMs < backoffMs) {
+    throw new DefinitionError(
+      `${at}: maxBackoff (${maxBackoffMs} ms) cannot be less than its backoff (${backoffMs} ms)`,
+    );
+  }
+  return Object.freeze({ attempts, backoffMs, maxBackoffMs });
 }
 
 /** Every message type a definition handles or sends. */
@@ -228,7 +292,10 @@ export function describeSaga(definition: SagaDefinition): SagaDefinitionDocument
       compensationTopic: s.compensation?.command.topic ?? null,
       withoutCompensationReason: s.withoutCompensationReason ?? null,
       timeoutMs: s.timeoutMs ?? null,
+      group: s.group ?? null,
+      retry: s.retry ? { ...s.retry } : null,
     })),
+    groups: [...definition.groups].map(([name, members]) => ({ name, steps: [...members] })),
     handles: [...definition.handlers.values()].map((h) => ({
       messageType: h.messageType.name,
       topic: h.messageType.topic,

@@ -2,13 +2,16 @@ import { SagaflowError } from '@sagaflow/outbox-relay';
 import type { SagaDefinition, StepDefinition } from '../declaration/saga-definition';
 import { toMilliseconds } from '../declaration/duration';
 import type { DecisionOp } from './decision';
-import { DeadlineName, terminalStatuses, type SagaInstance } from './saga-instance';
+import { DeadlineName, terminalStatuses, type SagaInstance, type StepRecord } from './saga-instance';
 import type {
   LifecycleTransitionName,
   OutgoingMessage,
   LifecycleTransition,
   SagaOutcome,
 } from './saga-outcome';
+
+/** The ends after which associated keys are removed (docs/decisions/0052). */
+const endsForGood: ReadonlySet<SagaInstance['status']> = new Set(['COMPLETED', 'COMPENSATED']);
 
 /**
  * The mutable scratch copy one decision is applied to. Created per message, never shared; the engine
@@ -20,6 +23,11 @@ export class Working<S> {
   readonly schedule = new Map<string, Date>();
   readonly cancel = new Set<string>();
   readonly notes: string[] = [];
+  readonly associate: string[] = [];
+  /** `associate` instructions of this decision, applied at its end (see {@link Working.outcome}). */
+  readonly pendingAssociations: string[] = [];
+  /** The status the instance had before this decision. */
+  readonly statusBefore: SagaInstance<S>['status'];
 
   constructor(
     readonly definition: SagaDefinition,
@@ -27,10 +35,28 @@ export class Working<S> {
     readonly now: Date,
     /** Who decided, for errors: `Class.method`. */
     readonly origin: string,
-  ) {}
+    /** Message ids for step commands (the engine's id source; no clock read here). */
+    readonly newId: () => string = () => {
+      throw new SagaflowError('HANDLER_FAILED', `${origin}: no message-id source for step commands`);
+    },
+  ) {
+    this.statusBefore = instance.status;
+  }
 
-  transition(transition: LifecycleTransitionName, extra: { step?: string; reason?: string } = {}): void {
-    this.lifecycle.push({ transition, status: this.instance.status, at: this.now.toISOString(), ...extra });
+  transition(
+    transition: LifecycleTransitionName,
+    extra: { step?: string; reason?: string; group?: string; attempt?: number } = {},
+  ): void {
+    const group =
+      extra.group ??
+      (extra.step ? this.definition.steps.find((s) => s.name === extra.step)?.group : undefined);
+    this.lifecycle.push({
+      transition,
+      status: this.instance.status,
+      at: this.now.toISOString(),
+      ...extra,
+      ...(group ? { group } : {}),
+    });
   }
 
   scheduleAt(name: string, afterMs: number): void {
@@ -45,6 +71,13 @@ export class Working<S> {
 
   step(name: string): StepDefinition {
     const step = this.definition.steps.find((s) => s.name === name);
+    if (!step && this.definition.groups.has(name)) {
+      throw new SagaflowError(
+        'HANDLER_FAILED',
+        `${this.origin} names parallel group "${name}" where a step is expected; only run() takes a group (its steps: ${this.definition.groups.get(name)!.join(', ')})`,
+        { context: { sagaType: this.definition.type, step: name } },
+      );
+    }
     if (!step) {
       throw new SagaflowError(
         'HANDLER_FAILED',
@@ -53,6 +86,19 @@ export class Working<S> {
       );
     }
     return step;
+  }
+
+  private applyAssociations(): void {
+    const i = this.instance;
+    for (const key of this.pendingAssociations) {
+      if (terminalStatuses.has(i.status)) {
+        this.notes.push(`associate("${key}") dropped: saga is ${i.status}`);
+        continue;
+      }
+      if (key === i.correlationKey || i.associations?.includes(key)) continue;
+      i.associations = [...(i.associations ?? []), key];
+      this.associate.push(key);
+    }
   }
 
   outcome(created: boolean): SagaOutcome<S> {
@@ -64,7 +110,19 @@ export class Working<S> {
       schedule: [...this.schedule].map(([name, dueAt]) => ({ name, dueAt })),
       cancel: [...this.cancel],
     };
-    if (this.notes.length > 0 && this.lifecycle.length === 0 && this.send.length === 0) {
+    this.applyAssociations();
+    if (this.associate.length > 0) result.associate = [...this.associate];
+    // FAILED keeps its keys: a late confirmation (which may correlate by one) resumes the compensation
+    if (endsForGood.has(this.instance.status) && !endsForGood.has(this.statusBefore)) {
+      result.dissociateAll = true;
+      delete this.instance.associations;
+    }
+    if (
+      this.notes.length > 0 &&
+      this.lifecycle.length === 0 &&
+      this.send.length === 0 &&
+      this.associate.length === 0
+    ) {
       result.ignored = { reason: this.notes.join('; ') };
     }
     return result;
@@ -88,13 +146,25 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
       i.state = structuredClone(op.state);
       return;
     case 'run': {
-      const step = w.step(op.step);
       if (i.status !== 'RUNNING') return void w.notes.push(`run("${op.step}") dropped: saga is ${i.status}`);
-      if (i.steps[op.step])
-        return void w.notes.push(`run("${op.step}") dropped: step already ${i.steps[op.step]!.status}`);
-      i.steps[op.step] = { status: 'STARTED' };
-      w.send.push({ type: step.command.command, payload: step.command.payload(i.state) });
-      if (step.timeoutMs !== undefined) w.scheduleAt(DeadlineName.step(op.step), step.timeoutMs);
+      const members = w.definition.groups.get(op.step);
+      if (members) {
+        const waiting = unjoinedBefore(w, op.step);
+        if (waiting) return void w.notes.push(`run("${op.step}") waits for ${waiting}`);
+        for (const m of members) runStep(w, w.step(m));
+        return;
+      }
+      const step = w.step(op.step);
+      if (step.group) {
+        throw new SagaflowError(
+          'HANDLER_FAILED',
+          `${w.origin} runs step "${op.step}" alone, but it is in parallel group "${step.group}": run the group with run("${step.group}")`,
+          { context: { sagaType: w.definition.type, step: op.step } },
+        );
+      }
+      const waiting = unjoinedBefore(w, op.step);
+      if (waiting) return void w.notes.push(`run("${op.step}") waits for ${waiting}`);
+      runStep(w, step);
       return;
     }
     case 'stepCompleted': {
@@ -103,10 +173,13 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
       if (rec && rec.status !== 'STARTED' && rec.status !== 'FAILED') {
         return void w.notes.push(`step "${op.step}" already ${rec.status}`);
       }
-      i.steps[op.step] = { status: 'COMPLETED' };
+      i.steps[op.step] = { ...keepSend(rec), status: 'COMPLETED' };
       i.completedSteps = [...i.completedSteps, op.step];
       w.unschedule(DeadlineName.step(op.step));
+      w.unschedule(DeadlineName.retry(op.step));
       w.transition('StepCompleted', { step: op.step });
+      const group = w.step(op.step).group;
+      if (group && i.status === 'RUNNING' && joined(w, group)) w.transition('GroupJoined', { group });
       if (i.status === 'COMPENSATED' || i.status === 'FAILED') {
         // A reply that arrives after the saga compensated (e.g. on timeout) or failed is undone too.
         i.status = 'COMPENSATING';
@@ -119,7 +192,9 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
       } else if (i.status === 'COMPLETED') {
         w.notes.push(`step "${op.step}" completed after the saga ended ${i.status}`);
       }
-      // COMPENSATING: the step is now last in completedSteps, so it is undone next, in reverse order.
+      // COMPENSATING: the step is now last in completedSteps, so it is undone next, in reverse order
+      // (now, if the saga was waiting for this in-flight group step before undoing earlier ones).
+      if (i.status === 'COMPENSATING') compensateNext(w);
       return;
     }
     case 'stepFailed': {
@@ -127,9 +202,11 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
       const rec = i.steps[op.step];
       if (rec && rec.status !== 'STARTED')
         return void w.notes.push(`stepFailed("${op.step}") dropped: step is ${rec.status}`);
-      i.steps[op.step] = { status: 'FAILED' };
+      i.steps[op.step] = { ...keepSend(rec), status: 'FAILED' };
       w.unschedule(DeadlineName.step(op.step));
-      beginCompensation(w, `step "${op.step}" failed: ${op.reason}`, false);
+      w.unschedule(DeadlineName.retry(op.step));
+      if (i.status === 'COMPENSATING') compensateNext(w);
+      else beginCompensation(w, `step "${op.step}" failed: ${op.reason}`, false, op.step);
       return;
     }
     case 'compensated': {
@@ -203,18 +280,109 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
     case 'cancelDeadline':
       w.unschedule(DeadlineName.user(op.name));
       return;
+    case 'associate': {
+      if (typeof op.key !== 'string' || op.key.length === 0) {
+        throw new SagaflowError(
+          'HANDLER_FAILED',
+          `${w.origin} associates ${JSON.stringify(op.key)}; a key must be a non-empty string`,
+        );
+      }
+      // applied once the whole decision is: a late reply may re-open an ended saga after this op
+      w.pendingAssociations.push(op.key);
+      return;
+    }
   }
 }
 
+/** Sends a step's command, first attempt, with the message-id every re-send will reuse. */
+function runStep<S>(w: Working<S>, step: StepDefinition): void {
+  const i = w.instance;
+  const rec = i.steps[step.name];
+  if (rec) return void w.notes.push(`run("${step.name}") dropped: step already ${rec.status}`);
+  const messageId = w.newId();
+  i.steps[step.name] = { status: 'STARTED', attempts: 1, messageId };
+  w.send.push({ type: step.command.command, payload: step.command.payload(i.state), messageId });
+  if (step.timeoutMs !== undefined) w.scheduleAt(DeadlineName.step(step.name), step.timeoutMs);
+}
+
+/** Re-sends a timed-out step's command under its retry policy: same payload rule, same message-id. */
+export function resendStep<S>(w: Working<S>, step: StepDefinition): void {
+  const i = w.instance;
+  const rec = i.steps[step.name]!;
+  const attempt = (rec.attempts ?? 1) + 1;
+  i.steps[step.name] = { ...rec, attempts: attempt };
+  w.send.push({
+    type: step.command.command,
+    payload: step.command.payload(i.state),
+    ...(rec.messageId ? { messageId: rec.messageId, resend: true } : {}),
+  });
+  w.scheduleAt(DeadlineName.step(step.name), step.timeoutMs!);
+  w.transition('StepRetried', { step: step.name, attempt });
+}
+
+/** The pause before re-send number `attempt` (2 = the first re-send): doubling, capped. */
+export function retryBackoffMs(step: StepDefinition, attempt: number): number {
+  const r = step.retry!;
+  return Math.min(r.backoffMs * 2 ** (attempt - 2), r.maxBackoffMs);
+}
+
+/** Whether every step of the group completed. */
+function joined<S>(w: Working<S>, group: string): boolean {
+  return w.definition.groups.get(group)!.every((m) => w.instance.steps[m]?.status === 'COMPLETED');
+}
+
+/**
+ * Why `name` (a step or group) cannot run yet: a group declared before it was started and has not joined.
+ * @returns undefined when nothing holds it back.
+ */
+function unjoinedBefore<S>(w: Working<S>, name: string): string | undefined {
+  const steps = w.definition.steps;
+  const at = steps.findIndex((s) => s.name === name || s.group === name);
+  for (const [group, members] of w.definition.groups) {
+    if (group === name) continue;
+    const first = steps.findIndex((s) => s.group === group);
+    if (first > at) continue;
+    const started = members.some((m) => w.instance.steps[m]);
+    const open = members.filter((m) => w.instance.steps[m]?.status !== 'COMPLETED');
+    if (started && open.length > 0) {
+      return `the join of group "${group}" (${open.map((m) => `${m} is ${w.instance.steps[m]?.status ?? 'not started'}`).join(', ')})`;
+    }
+  }
+  return undefined;
+}
+
+function keepSend(rec: StepRecord | undefined): Partial<StepRecord> {
+  if (!rec) return {};
+  const kept: Partial<StepRecord> = {};
+  if (rec.attempts !== undefined) kept.attempts = rec.attempts;
+  if (rec.messageId !== undefined) kept.messageId = rec.messageId;
+  return kept;
+}
+
+/** Group steps still in flight: while one is, the steps before its group are not undone yet. */
+export function inFlightGroupSteps<S>(w: Working<S>): StepDefinition[] {
+  return w.definition.steps.filter((s) => s.group && w.instance.steps[s.name]?.status === 'STARTED');
+}
+
 /** RUNNING → COMPENSATING: stops the clock on everything and starts undoing completed steps in reverse. */
-export function beginCompensation<S>(w: Working<S>, reason: string, timedOut: boolean): void {
+export function beginCompensation<S>(
+  w: Working<S>,
+  reason: string,
+  timedOut: boolean,
+  /** The step that failed or timed out, when one did (the monitor marks it). */
+  step?: string,
+): void {
   const i = w.instance;
   if (i.status !== 'RUNNING') return;
-  if (timedOut) w.transition('TimedOut', { reason });
+  const at = step ? { step } : {};
+  if (timedOut) w.transition('TimedOut', { reason, ...at });
   i.status = 'COMPENSATING';
   i.reason = reason;
   cancelAll(w);
-  w.transition('Compensating', { reason });
+  // Group siblings still in flight get one more timeout to reply (no re-sends while compensating): a
+  // reply is compensated before the steps before the group; no reply → compensation moves on.
+  for (const s of inFlightGroupSteps(w)) w.scheduleAt(DeadlineName.step(s.name), s.timeoutMs!);
+  w.transition('Compensating', { reason, ...at });
   compensateNext(w);
 }
 
@@ -225,16 +393,21 @@ export function beginCompensation<S>(w: Working<S>, reason: string, timedOut: bo
 export function compensateNext<S>(w: Working<S>): void {
   const i = w.instance;
   if (Object.values(i.steps).some((s) => s.status === 'COMPENSATING')) return;
+  const waitingFor = new Set(inFlightGroupSteps(w).map((s) => s.group!));
   for (let k = i.completedSteps.length - 1; k >= 0; k--) {
     const name = i.completedSteps[k]!;
     if (i.steps[name]?.status !== 'COMPLETED') continue;
     const step = w.step(name);
     if (!step.compensation) continue;
+    // a step outside a group whose sibling is still in flight waits: that sibling may yet complete, and
+    // the group's steps are undone before the steps before it
+    if (waitingFor.size > 0 && !(step.group && waitingFor.has(step.group))) return;
     i.steps[name] = { status: 'COMPENSATING', compensationAttempts: 1 };
     w.send.push({ type: step.compensation.command, payload: step.compensation.payload(i.state) });
     w.scheduleAt(DeadlineName.compensation(name), step.compensationTimeoutMs);
     return;
   }
+  if (waitingFor.size > 0) return; // ends once the in-flight group steps replied or timed out
   const failed = Object.entries(i.steps).find(([, s]) => s.status === 'COMPENSATION_FAILED');
   if (failed) {
     // everything else is undone, but one compensation never was: the saga stays Failed, surfaced
@@ -262,6 +435,7 @@ function cancelAll<S>(w: Working<S>): void {
   const names = [
     DeadlineName.sagaTimeout,
     ...w.definition.steps.map((s) => DeadlineName.step(s.name)),
+    ...w.definition.steps.filter((s) => s.retry).map((s) => DeadlineName.retry(s.name)),
     ...[...w.definition.deadlineHandlers.keys()].map(DeadlineName.user),
   ];
   // compensation deadlines stay while a compensation is in flight

@@ -15,7 +15,8 @@ export type DecisionOp<S> =
   | { op: 'complete' }
   | { op: 'send'; message: OutgoingMessage }
   | { op: 'schedule'; name: string; after: Duration }
-  | { op: 'cancelDeadline'; name: string };
+  | { op: 'cancelDeadline'; name: string }
+  | { op: 'associate'; key: string };
 
 const decisionBrand = Symbol.for('sagaflow.Decision');
 
@@ -49,7 +50,12 @@ export class Decision<S, N extends string = string> {
     return this.with({ op: 'state', state });
   }
 
-  /** Sends the step's command (built from the state as it is after the instructions before this one). */
+  /**
+   * Sends the step's command (built from the state as it is after the instructions before this one).
+   * Naming a parallel group sends every step of the group. A step declared after a group runs only once the
+   * group has joined: until every group step completed, `run()` of it is dropped (so each branch's
+   * handler may ask for it, and the last reply runs it).
+   */
   run(step: N): Decision<S, N> {
     return this.with({ op: 'run', step });
   }
@@ -100,6 +106,15 @@ export class Decision<S, N extends string = string> {
   /** Cancels a deadline scheduled with {@link Decision.schedule}. */
   cancelDeadline(name: string): Decision<S, N> {
     return this.with({ op: 'cancelDeadline', name });
+  }
+
+  /**
+   * Associates a further key with the instance: from now on a handler whose `correlate` returns `key`
+   * reaches this instance (e.g. a payment id learnt from `PaymentAuthorized`). Unique per saga type;
+   * removed when the saga ends.
+   */
+  associate(key: string): Decision<S, N> {
+    return this.with({ op: 'associate', key });
   }
 
   private with(op: DecisionOp<S>): Decision<S, N> {

@@ -1,7 +1,15 @@
 import { MessageValidationError, newMessageId, SagaflowError } from '@sagaflow/outbox-relay';
 import type { SagaDefinition } from '../declaration/saga-definition';
 import type { HandlerMetadata } from '../declaration/saga-metadata';
-import { applyDecision, beginCompensation, fail, Working } from './apply-decision';
+import {
+  applyDecision,
+  beginCompensation,
+  compensateNext,
+  fail,
+  resendStep,
+  retryBackoffMs,
+  Working,
+} from './apply-decision';
 import { Decision, SagaContext, type DecisionOp } from './decision';
 import { frozenCopy } from './deep-freeze';
 import { DeadlineName, terminalStatuses, type SagaInstance } from './saga-instance';
@@ -11,6 +19,8 @@ import type { DueDeadline, IncomingMessage, SagaOutcome } from './saga-outcome';
 export interface SagaEngineOptions {
   /** New saga ids; a fixture passes a deterministic one. Default: UUIDv7. */
   newId?: () => string;
+  /** Message ids of step commands (kept for their re-sends); a fixture passes a deterministic one. Default: UUIDv7. */
+  newMessageId?: () => string;
 }
 
 /**
@@ -20,6 +30,7 @@ export interface SagaEngineOptions {
  */
 export class SagaEngine<S = unknown> {
   private readonly newId: () => string;
+  private readonly newMessageId: () => string;
 
   constructor(
     readonly definition: SagaDefinition,
@@ -28,6 +39,7 @@ export class SagaEngine<S = unknown> {
     options: SagaEngineOptions = {},
   ) {
     this.newId = options.newId ?? (() => newMessageId());
+    this.newMessageId = options.newMessageId ?? (() => newMessageId());
   }
 
   /** Whether this saga type handles messages of this full name. */
@@ -78,6 +90,7 @@ export class SagaEngine<S = unknown> {
       cloneInstance(instance),
       now,
       this.origin(handler.method),
+      this.newMessageId,
     );
     const ctx = new SagaContext<S>(now, instance.id, message.headers);
     const decision = this.call(handler.method, [
@@ -98,6 +111,7 @@ export class SagaEngine<S = unknown> {
       cloneInstance(instance),
       now,
       `Saga ${this.definition.className} deadline ${deadline.name}`,
+      this.newMessageId,
     );
     working.unschedule(deadline.name);
     const i = working.instance;
@@ -116,12 +130,12 @@ export class SagaEngine<S = unknown> {
         );
       } else beginCompensation(working, `saga timed out after ${this.definition.timeoutMs} ms`, true);
     } else if (deadline.name.startsWith('step:')) {
-      const step = deadline.name.slice('step:'.length);
-      if (i.status === 'RUNNING' && i.steps[step]?.status === 'STARTED') {
-        const ms = this.definition.steps.find((s) => s.name === step)?.timeoutMs;
-        beginCompensation(working, `step "${step}" got no reply within ${ms} ms`, true);
-      } else
-        working.notes.push(`deadline ${deadline.name}: step is ${i.steps[step]?.status ?? 'not started'}`);
+      this.stepTimedOut(working, deadline.name.slice('step:'.length));
+    } else if (deadline.name.startsWith('retry:')) {
+      const step = deadline.name.slice('retry:'.length);
+      if (i.status === 'RUNNING' && i.steps[step]?.status === 'STARTED')
+        resendStep(working, working.step(step));
+      else working.notes.push(`deadline ${deadline.name}: step is ${i.steps[step]?.status ?? 'not started'}`);
     } else if (deadline.name.startsWith('compensation:')) {
       this.compensationTimedOut(working, deadline.name.slice('compensation:'.length));
     } else if (deadline.name.startsWith('user:')) {
@@ -137,6 +151,35 @@ export class SagaEngine<S = unknown> {
       working.notes.push(`unknown deadline ${deadline.name}`);
     }
     return this.finish(working, false);
+  }
+
+  /**
+   * A step's reply did not come in time. Running: re-send after the backoff while the retry policy
+   * allows, else compensate. Compensating (a group sibling the saga waited for): give up on it and let
+   * compensation move on; if it completes later it is undone then.
+   */
+  private stepTimedOut(w: Working<S>, name: string): void {
+    const i = w.instance;
+    const rec = i.steps[name];
+    if (rec?.status !== 'STARTED')
+      return void w.notes.push(`deadline step:${name}: step is ${rec?.status ?? 'not started'}`);
+    const step = w.step(name);
+    if (i.status === 'COMPENSATING') {
+      i.steps[name] = { ...rec, status: 'FAILED' };
+      w.notes.push(`group step "${name}" gave no reply while the saga compensated`);
+      compensateNext(w);
+      return;
+    }
+    if (i.status !== 'RUNNING') return void w.notes.push(`deadline step:${name}: saga is ${i.status}`);
+    const attempts = rec.attempts ?? 1;
+    if (step.retry && attempts < step.retry.attempts) {
+      w.scheduleAt(DeadlineName.retry(name), retryBackoffMs(step, attempts + 1));
+      return;
+    }
+    const tries = attempts > 1 ? ` (${attempts} sends)` : '';
+    // a group step that timed out is not waited for like its in-flight siblings; a late reply still counts
+    if (step.group) i.steps[name] = { ...rec, status: 'FAILED' };
+    beginCompensation(w, `step "${name}" got no reply within ${step.timeoutMs} ms${tries}`, true, name);
   }
 
   private compensationTimedOut(w: Working<S>, step: string): void {
@@ -184,7 +227,13 @@ export class SagaEngine<S = unknown> {
       startedAt: at,
       updatedAt: at,
     };
-    const working = new Working<S>(this.definition, instance, now, this.origin(handler.method));
+    const working = new Working<S>(
+      this.definition,
+      instance,
+      now,
+      this.origin(handler.method),
+      this.newMessageId,
+    );
     working.transition('Started');
     if (this.definition.timeoutMs !== undefined)
       working.scheduleAt(DeadlineName.sagaTimeout, this.definition.timeoutMs);

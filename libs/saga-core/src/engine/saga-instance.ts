@@ -13,6 +13,10 @@ export interface StepRecord {
   status: StepStatus;
   /** Compensation commands sent so far (re-sent on compensation timeout). */
   compensationAttempts?: number;
+  /** Sends of the step's command so far (re-sent on timeout under the step's retry policy). */
+  attempts?: number;
+  /** The message-id of the step's command: every re-send carries the same one (docs/decisions/0051). */
+  messageId?: string;
 }
 
 /**
@@ -41,6 +45,11 @@ export interface SagaInstance<S = unknown> {
   endedAt?: string;
   /** Why it compensated or failed. */
   reason?: string;
+  /**
+   * Further keys the instance answers to besides `correlationKey` (`ctx.associate(key)`), unique per
+   * saga type; emptied when the saga ends.
+   */
+  associations?: string[];
 }
 
 /** Deadline names the engine schedules itself. User deadlines are `user:<name>`. */
@@ -48,5 +57,7 @@ export const DeadlineName = Object.freeze({
   sagaTimeout: 'saga-timeout',
   step: (step: string) => `step:${step}`,
   compensation: (step: string) => `compensation:${step}`,
+  /** The pause after a step timed out, before its command is re-sent. */
+  retry: (step: string) => `retry:${step}`,
   user: (name: string) => `user:${name}`,
 });

@@ -5,6 +5,10 @@ import type { SagaInstance, SagaStatus } from './saga-instance';
 export interface OutgoingMessage<T = unknown> {
   type: MessageType<T>;
   payload: T;
+  /** Set for a step's command: the message-id it is written with (the same on every re-send). */
+  messageId?: string;
+  /** A re-send of a command already written once with this `messageId` (docs/decisions/0051). */
+  resend?: boolean;
 }
 
 /** The lifecycle transitions published on `sagaflow.lifecycle` (DESIGN.md). */
@@ -16,7 +20,11 @@ export type LifecycleTransitionName =
   | 'Completed'
   | 'Compensated'
   | 'Failed'
-  | 'TimedOut';
+  | 'TimedOut'
+  /** A step timed out and its command was sent again under its retry policy. */
+  | 'StepRetried'
+  /** Every step of a parallel group completed. */
+  | 'GroupJoined';
 
 /** One transition of one instance, in the order it happened within a decision. */
 export interface LifecycleTransition {
@@ -25,6 +33,10 @@ export interface LifecycleTransition {
   status: SagaStatus;
   step?: string;
   reason?: string;
+  /** The parallel group of `step` (for `GroupJoined`, the group joined). */
+  group?: string;
+  /** For `StepRetried`: which send this is (2 = the first re-send). */
+  attempt?: number;
   at: string;
 }
 
@@ -66,6 +78,10 @@ export interface SagaOutcome<S = unknown> {
   ignored?: { reason: string };
   /** Set when no instance correlates and the handler's policy says what to do. */
   missingInstance?: MissingInstanceResult;
+  /** Keys associated with the instance by this decision (to store, unique per saga type). */
+  associate?: string[];
+  /** The saga ended in this decision: every association of the instance is to be removed. */
+  dissociateAll?: boolean;
 }
 
 /** What a handler's `onMissingInstance` policy asks for when no instance correlates. */

@@ -12,6 +12,10 @@ export interface SagaTransitionEntry {
   reason: string | null;
   /** ISO-8601. */
   at: string;
+  /** The parallel group of `step` (for `GroupJoined`, the group); null for a sequential step. */
+  group?: string | null;
+  /** For `StepRetried`: which send of the step's command this is (2 = the first re-send). */
+  attempt?: number | null;
 }
 
 /**
@@ -68,6 +72,8 @@ export const SagaTransitions = defineMessage<SagaTransitionsEvent>({
                     'Compensated',
                     'Failed',
                     'TimedOut',
+                    'StepRetried',
+                    'GroupJoined',
                   ],
                 },
               },
@@ -82,6 +88,8 @@ export const SagaTransitions = defineMessage<SagaTransitionsEvent>({
               { name: 'step', type: ['null', 'string'], default: null },
               { name: 'reason', type: ['null', 'string'], default: null },
               { name: 'at', type: 'string' },
+              { name: 'group', type: ['null', 'string'], default: null },
+              { name: 'attempt', type: ['null', 'int'], default: null },
             ],
           },
         },

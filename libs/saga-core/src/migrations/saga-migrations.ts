@@ -3,7 +3,8 @@ import type { MigrationSet } from '@sagaflow/outbox-relay';
 /**
  * The tables of saga-core, in schema `sagaflow`: the inbox (effectively-once consumption), saga instances
  * (the unique `(type, correlation_key)` index makes the lookup O(log n) and lets racing starters create
- * exactly one instance) and deadlines (indexed by due time for the scheduler).
+ * exactly one instance), deadlines (indexed by due time for the scheduler) and, from version 2, the
+ * further keys a saga associates (`saga_association`, looked up by `(type, key)`).
  * Apply with `runMigrations(db, [outboxMigrations, sagaMigrations])`.
  */
 export const sagaMigrations: MigrationSet = Object.freeze({
@@ -57,6 +58,21 @@ export const sagaMigrations: MigrationSet = Object.freeze({
           primary key (saga_id, name)
         );
         create index saga_deadline_due_idx on sagaflow.saga_deadline (due_at);
+      `,
+    },
+    {
+      version: 2,
+      name: 'create saga_association',
+      sql: /* sql */ `
+        create table sagaflow.saga_association (
+          saga_type text not null,
+          key text not null,
+          saga_id uuid not null references sagaflow.saga_instance (id) on delete cascade,
+          primary key (saga_type, key)
+        );
+        comment on table sagaflow.saga_association is
+          'Further keys a running saga answers to (ctx.associate); one owner per (type, key); deleted when the saga ends.';
+        create index saga_association_saga_idx on sagaflow.saga_association (saga_id);
       `,
     },
   ]),

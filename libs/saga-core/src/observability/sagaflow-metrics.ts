@@ -6,13 +6,17 @@ export type HandledOutcome =
   'applied' | 'duplicate' | 'ignored' | 'discarded' | 'dead_lettered' | 'not_subscribed' | 'filtered';
 
 const sagaCounters: Partial<
-  Record<LifecycleTransitionName, 'started' | 'completed' | 'compensated' | 'failed' | 'timed_out'>
+  Record<
+    LifecycleTransitionName,
+    'started' | 'completed' | 'compensated' | 'failed' | 'timed_out' | 'step_retried'
+  >
 > = {
   Started: 'started',
   Completed: 'completed',
   Compensated: 'compensated',
   Failed: 'failed',
   TimedOut: 'timed_out',
+  StepRetried: 'step_retried',
 };
 
 /**
@@ -54,7 +58,7 @@ export class SagaflowMetrics {
     });
     this.sagas = new Counter({
       name: 'sagaflow_sagas_total',
-      help: 'Saga lifecycle transitions: started, completed, compensated, failed, timed_out',
+      help: 'Saga lifecycle transitions: started, completed, compensated, failed, timed_out, step_retried',
       labelNames: ['saga_type', 'transition'],
       registers,
     });

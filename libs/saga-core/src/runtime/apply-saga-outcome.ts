@@ -1,9 +1,13 @@
 import type { OutboxEntry } from '@sagaflow/outbox-relay';
+import type { PoolClient } from 'pg';
 import type { ConsumingTransaction } from '../consume/consuming-transaction';
 import type { TransitionHook } from '../consume/transition-hooks';
 import type { SagaInstance } from '../engine/saga-instance';
 import type { OutgoingMessage, SagaOutcome } from '../engine/saga-outcome';
 import { SagaTransitions, type SagaTransitionsEvent } from '../lifecycle/saga-transitions-message';
+import { transitionsEvent } from '../lifecycle/transitions-event';
+import { prepareResend } from '../store/prepare-resend';
+import { removeAssociations, saveAssociations } from '../store/save-associations';
 import { saveDeadlines } from '../store/save-deadlines';
 import { saveInstance } from '../store/save-instance';
 import { TransactionalMessageContext } from './transactional-message-context';
@@ -24,9 +28,11 @@ export interface OutcomeHooks {
 /**
  * Writes everything one decision changed, in the caller's transaction: the instance (inserted, or updated
  * with its version check), the commands it sends and one `SagaTransitions` record carrying the decision's
- * lifecycle entries (queued for the transaction's outbox), and its deadlines; then calls the service's
- * `@OnSagaTransition` hooks for those transitions in the same transaction. Every outgoing message carries
- * the saga's correlation id, the cause's message id and `saga-type`, and continues the cause's trace.
+ * lifecycle entries (queued for the transaction's outbox), its deadlines and its associated keys (all
+ * removed when the saga ended); then calls the service's `@OnSagaTransition` hooks for those transitions in
+ * the same transaction. Every outgoing message carries the saga's correlation id, the cause's message id
+ * and `saga-type`, and continues the cause's trace; a step's command carries the message-id the engine
+ * gave it, and a re-send of it is written only once the first send left the outbox (docs/decisions/0051).
  * @throws ConcurrencyConflictError when the instance was saved by someone else first.
  */
 export async function applySagaOutcome(
@@ -39,25 +45,10 @@ export async function applySagaOutcome(
   if (!i) return;
   await saveInstance(tx.client, i, outcome.created);
   tx.saved(i);
+  await saveAssociationsOf(tx.client, outcome);
   const traceparent = cause.traceparent ?? traceOf(i);
   const headers = { correlationId: i.correlationId, causationId: cause.messageId, sagaType: i.type };
-  const lifecycle: SagaTransitionsEvent | undefined =
-    outcome.lifecycle.length === 0
-      ? undefined
-      : {
-          sagaId: i.id,
-          sagaType: i.type,
-          definitionVersion: i.definitionVersion,
-          correlationKey: i.correlationKey,
-          instanceVersion: i.version,
-          transitions: outcome.lifecycle.map((t) => ({
-            transition: t.transition,
-            status: t.status,
-            step: t.step ?? null,
-            reason: t.reason ?? null,
-            at: t.at,
-          })),
-        };
+  const lifecycle: SagaTransitionsEvent | undefined = transitionsEvent(i, outcome.lifecycle);
   const lifecycleTrace = childTraceparent(traceparent);
   const entries: OutboxEntry[] = [
     ...(lifecycle
@@ -70,7 +61,7 @@ export async function applySagaOutcome(
           },
         ]
       : []),
-    ...outcome.send.map((m) => sagaMessage(m, i, cause.messageId, traceparent)),
+    ...(await sendable(tx.client, outcome.send)).map((m) => sagaMessage(m, i, cause.messageId, traceparent)),
   ];
   const ids = entries.length > 0 ? tx.emit(entries) : [];
   await saveDeadlines(tx.client, i.id, i.type, outcome.schedule, outcome.cancel);
@@ -138,7 +129,26 @@ export function sagaMessage(
     causationId,
     sagaType: i.type,
     traceparent: childTraceparent(traceparent),
+    ...(m.messageId ? { messageId: m.messageId } : {}),
   };
+}
+
+/** Stores the keys the decision associated, or removes them all when the saga ended. */
+export async function saveAssociationsOf(client: PoolClient, outcome: SagaOutcome): Promise<void> {
+  const i = outcome.instance;
+  if (!i) return;
+  if (outcome.dissociateAll) await removeAssociations(client, i.id);
+  else if (outcome.associate?.length) await saveAssociations(client, i, outcome.associate);
+}
+
+/** The messages to write: a re-send whose first send is still unpublished is left out (it is yet to go out). */
+async function sendable(client: PoolClient, send: readonly OutgoingMessage[]): Promise<OutgoingMessage[]> {
+  const kept: OutgoingMessage[] = [];
+  for (const m of send) {
+    if (m.resend && m.messageId && (await prepareResend(client, m.messageId)) === 'pending') continue;
+    kept.push(m);
+  }
+  return kept;
 }
 
 /**

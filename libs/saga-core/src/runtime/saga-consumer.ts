@@ -8,8 +8,8 @@ import type { SagaRegistry, SagaTypeVersions } from './saga-registry';
 import { childTraceparent } from './trace-context';
 
 /**
- * The inbox consumer of one saga type: finds the instance by (type, correlation key), lets the engine of
- * the instance's definition version decide, and writes the outcome.
+ * The inbox consumer of one saga type: finds the instance by (type, key) — its correlation key or a key it
+ * associated — lets the engine of the instance's definition version decide, and writes the outcome.
  */
 export class SagaConsumer implements RecordConsumer {
   readonly name: string;

@@ -16,11 +16,17 @@ export interface InstanceRow {
   updated_at: Date;
   ended_at: Date | null;
   reason: string | null;
+  /** Present when the query selected {@link associationsColumn}. */
+  associations?: string[] | null;
 }
 
 /** The columns {@link toInstance} reads. */
 export const instanceColumns = /* sql */ `id, type, correlation_key, correlation_id, definition_version, status,
   state, steps, completed_steps, version, started_at, updated_at, ended_at, reason`;
+
+/** The instance's associated keys, as a column of a query over `sagaflow.saga_instance i`. */
+export const associationsColumn = /* sql */ `array(select a.key from sagaflow.saga_association a
+  where a.saga_id = i.id order by a.key) as associations`;
 
 /** The engine's view of a stored row. */
 export function toInstance<S>(row: InstanceRow): SagaInstance<S> {
@@ -40,5 +46,6 @@ export function toInstance<S>(row: InstanceRow): SagaInstance<S> {
   };
   if (row.ended_at) instance.endedAt = row.ended_at.toISOString();
   if (row.reason !== null) instance.reason = row.reason;
+  if (row.associations && row.associations.length > 0) instance.associations = row.associations;
   return instance;
 }

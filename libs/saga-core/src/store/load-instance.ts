@@ -1,28 +1,43 @@
 import type { ClientBase } from 'pg';
 import type { SagaInstance } from '../engine/saga-instance';
-import { instanceColumns, toInstance, type InstanceRow } from './instance-row';
+import { associationsColumn, instanceColumns, toInstance, type InstanceRow } from './instance-row';
 
-/** SQL of the lookup by correlation; an index scan on `saga_instance_type_correlation_key`. */
-export const loadByCorrelationSql = /* sql */ `select ${instanceColumns} from sagaflow.saga_instance
-  where type = $1 and correlation_key = $2`;
+const columns = /* sql */ `${instanceColumns
+  .split(',')
+  .map((c) => `i.${c.trim()}`)
+  .join(', ')}, ${associationsColumn}`;
 
-/** The instance of saga `type` that `correlationKey` names, or undefined. */
+/**
+ * SQL of the lookup by any key: the correlation key (index `saga_instance_type_correlation_key`), else a
+ * key the instance associated (primary key of `saga_association`). Two index scans, at most one row.
+ */
+export const loadByCorrelationSql = /* sql */ `
+  (select ${columns} from sagaflow.saga_instance i where i.type = $1 and i.correlation_key = $2)
+  union all
+  (select ${columns} from sagaflow.saga_association a join sagaflow.saga_instance i on i.id = a.saga_id
+    where a.saga_type = $1 and a.key = $2)
+  limit 1`;
+
+/**
+ * The instance of saga `type` that `key` names — its correlation key or one it associated
+ * (`ctx.associate`) — with its associations, or undefined.
+ */
 export async function loadInstance<S>(
   client: ClientBase,
   type: string,
-  correlationKey: string,
+  key: string,
 ): Promise<SagaInstance<S> | undefined> {
-  const result = await client.query<InstanceRow>(loadByCorrelationSql, [type, correlationKey]);
+  const result = await client.query<InstanceRow>(loadByCorrelationSql, [type, key]);
   return result.rows[0] ? toInstance<S>(result.rows[0]) : undefined;
 }
 
-/** The instance with this id, or undefined. */
+/** The instance with this id, with its associations, or undefined. */
 export async function loadInstanceById<S>(
   client: ClientBase,
   id: string,
 ): Promise<SagaInstance<S> | undefined> {
   const result = await client.query<InstanceRow>(
-    /* sql */ `select ${instanceColumns} from sagaflow.saga_instance where id = $1`,
+    /* sql */ `select ${columns} from sagaflow.saga_instance i where i.id = $1`,
     [id],
   );
   return result.rows[0] ? toInstance<S>(result.rows[0]) : undefined;

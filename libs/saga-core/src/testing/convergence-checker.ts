@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { MessageType } from '@sagaflow/outbox-relay';
-import { buildSagaDefinition } from '../declaration/saga-definition';
+import { buildSagaDefinition, type SagaDefinition } from '../declaration/saga-definition';
 import { SagaEngine } from '../engine/saga-engine';
 import { terminalStatuses, type SagaInstance } from '../engine/saga-instance';
 import type { SagaOutcome } from '../engine/saga-outcome';
@@ -70,6 +70,9 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 
 /**
  * Property-checks a saga against the runtime's delivery semantics: messages of one key arrive in order
+ * (the replies of a parallel group come from several topics, so they interleave in every order, also after
+ * the group failed), a timed-out step's re-send carries its first message-id (a participant that had it
+ * does nothing), keys a saga associates correlate later messages until it ends
  * but keys and topics interleave arbitrarily, every message may be delivered again, a handler may
  * crash before its transaction commits (the message comes back), time jumps fire deadlines, and
  * participants pick any of their outcomes. After the drain it asserts DESIGN.md's guarantees — every saga
@@ -84,7 +87,12 @@ export function checkConvergence<W>(spec: ConvergenceSpec<W>): void {
   const byCommand = new Map(spec.participants.map((p) => [p.handles.name, p]));
   const details = fc.check(
     fc.property(fc.array(actionArb, { maxLength: spec.maxActions ?? 40 }), (actions) => {
-      runOnce(spec, new SagaEngine(definition, saga, { newId: counter('saga') }), byCommand, actions);
+      runOnce(
+        spec,
+        new SagaEngine(definition, saga, { newId: counter('saga'), newMessageId: counter('cmd') }),
+        byCommand,
+        actions,
+      );
     }),
     { numRuns: spec.runs ?? 200, seed: spec.seed },
   );
@@ -121,12 +129,17 @@ function runOnce<W>(
   const compensationOf = new Map(
     engine.definition.steps.filter((s) => s.compensation).map((s) => [s.compensation!.command.name, s.name]),
   );
+  const commandOf = new Map(engine.definition.steps.map((s) => [s.command.command.name, s.name]));
   const inbox = new Set<string>();
   const delivered: Envelope[] = [];
   // per-key FIFO queues: Kafka keeps one key's order within its topic
   const queues = new Map<string, Envelope[]>();
-  const enqueue = (type: MessageType<any>, payload: unknown) => {
-    const e: Envelope = { id: nextId(), type, payload };
+  /** Associated key → the instance's correlation key (removed when the saga ends, as the runtime does). */
+  const associated = new Map<string, string>();
+  const find = (key: string) => instances.get(key) ?? instances.get(associated.get(key) ?? '');
+  // a step's re-sent command keeps its message-id, so a participant that had it finds it in its inbox
+  const enqueue = (type: MessageType<any>, payload: unknown, messageId?: string) => {
+    const e: Envelope = { id: messageId ?? nextId(), type, payload };
     const q = `${type.topic}|${type.key(payload)}`;
     queues.set(q, [...(queues.get(q) ?? []), e]);
   };
@@ -137,18 +150,29 @@ function runOnce<W>(
 
   const applyOutcome = (o: SagaOutcome) => {
     if (o.missingInstance?.policy === 'fault') fail(`missing instance: ${o.missingInstance.reason}`);
-    for (const m of o.send) enqueue(m.type, m.payload);
+    for (const m of o.send) enqueue(m.type, m.payload, m.messageId);
     const i = o.instance;
     if (!i) return;
     instances.set(i.correlationKey, i);
+    for (const key of o.associate ?? []) {
+      const owner = associated.get(key) ?? (instances.has(key) && key !== i.correlationKey ? key : undefined);
+      if (owner !== undefined && owner !== i.correlationKey)
+        fail(`saga ${i.correlationKey} associates ${key}, which instance ${owner} already answers to`);
+      associated.set(key, i.correlationKey);
+    }
+    if (o.dissociateAll)
+      for (const [key, owner] of associated) if (owner === i.correlationKey) associated.delete(key);
     const events: StepEvent[] = [];
     for (const t of o.lifecycle) {
       if (t.step && t.transition === 'StepCompleted') events.push({ kind: 'completed', step: t.step });
       if (t.step && t.transition === 'StepCompensated') events.push({ kind: 'compensated', step: t.step });
+      if (t.group && t.transition === 'GroupJoined') events.push({ kind: 'joined', step: t.group });
     }
     for (const m of o.send) {
       const step = compensationOf.get(m.type.name);
       if (step) events.push({ kind: 'compensationSent', step });
+      const forward = commandOf.get(m.type.name);
+      if (forward && !m.resend) events.push({ kind: 'sent', step: forward });
     }
     transitions.set(i.id, [...(transitions.get(i.id) ?? []), ...events]);
     const map = deadlines.get(i.id) ?? new Map<string, number>();
@@ -190,7 +214,7 @@ function runOnce<W>(
     }
     const message = { type: e.type.name, payload: e.payload, headers };
     const key = engine.correlationKey(message);
-    const outcome = engine.handleMessage(instances.get(key), message, new Date(now));
+    const outcome = engine.handleMessage(find(key), message, new Date(now));
     trace.push(
       `${commit ? '' : 'CRASH before commit: '}${e.type.name}#${e.id} → saga ${key}${outcome.ignored ? ` (ignored: ${outcome.ignored.reason})` : ''}`,
     );
@@ -264,6 +288,7 @@ function runOnce<W>(
   for (const i of instances.values()) {
     if (!terminalStatuses.has(i.status)) fail(`saga ${i.correlationKey} did not converge: it is ${i.status}`);
     checkCompensationOrder(i, transitions.get(i.id) ?? [], undoable, fail);
+    checkJoins(i, transitions.get(i.id) ?? [], engine.definition, fail);
   }
   for (const inv of spec.invariants ?? []) {
     let ok: boolean | void = undefined;
@@ -278,7 +303,8 @@ function runOnce<W>(
 
 /** What happened to one step, in order: the facts the compensation rules are checked on. */
 interface StepEvent {
-  kind: 'completed' | 'compensationSent' | 'compensated';
+  kind: 'sent' | 'completed' | 'compensationSent' | 'compensated' | 'joined';
+  /** The step; for `joined`, the group. */
   step: string;
 }
 
@@ -323,6 +349,42 @@ function checkCompensationOrder(
     for (const step of completed) {
       if (undoable.has(step) && !compensated.has(step))
         fail(`saga ${i.correlationKey} ended Compensated but step ${step} was never compensated`);
+    }
+  }
+}
+
+/**
+ * Parallel groups: a group joins only when every step of it completed, and no step declared after a
+ * started group is sent before the group joined.
+ */
+function checkJoins(
+  i: SagaInstance,
+  log: StepEvent[],
+  definition: SagaDefinition,
+  fail: (why: string) => never,
+): void {
+  const order = definition.steps.map((s) => s.name);
+  const groupOf = new Map(definition.steps.map((s) => [s.name, s.group]));
+  const completed = new Set<string>();
+  const started = new Set<string>();
+  const joined = new Set<string>();
+  for (const e of log) {
+    if (e.kind === 'completed') completed.add(e.step);
+    if (e.kind === 'sent') {
+      const g = groupOf.get(e.step);
+      if (g) started.add(g);
+      for (const [group, members] of definition.groups) {
+        if (group === g || !started.has(group) || joined.has(group)) continue;
+        if (order.indexOf(members[0]!) < order.indexOf(e.step)) {
+          fail(`saga ${i.correlationKey}: step ${e.step} was sent before parallel group ${group} joined`);
+        }
+      }
+    }
+    if (e.kind === 'joined') {
+      const open = definition.groups.get(e.step)!.filter((m) => !completed.has(m));
+      if (open.length > 0)
+        fail(`saga ${i.correlationKey}: group ${e.step} joined while ${open.join(', ')} had not completed`);
+      joined.add(e.step);
     }
   }
 }

@@ -10,6 +10,10 @@ export interface SentMessage {
   sagaId: string;
   type: string;
   payload: unknown;
+  /** The message-id a step's command carries (the same on its re-sends); undefined for other messages. */
+  messageId?: string;
+  /** Whether this is a re-send of a timed-out step's command. */
+  resend?: boolean;
 }
 
 /** A lifecycle transition with the instance it belongs to. */
@@ -30,7 +34,8 @@ type SagaClass = abstract new (...args: never[]) => unknown;
 /**
  * Runs one saga type in memory with a clock the test controls — no Kafka, no PostgreSQL, the same pure
  * engine the runtime uses. Feed it messages, advance time, and assert what was sent, the state, the status
- * and the lifecycle. Instances are found by correlation key, as the runtime finds them.
+ * and the lifecycle. Instances are found by correlation key or by any key they associated
+ * (`ctx.associate`), as the runtime finds them; associations go when the saga ends.
  *
  * @example
  * const f = new SagaTestFixture(OrderFulfilment);
@@ -44,6 +49,8 @@ export class SagaTestFixture {
   readonly definition: SagaDefinition;
   private readonly engine: SagaEngine;
   private readonly instances = new Map<string, SagaInstance>();
+  /** Associated key → the instance's correlation key. */
+  private readonly associated = new Map<string, string>();
   private readonly deadlines = new Map<string, Map<string, Date>>();
   private readonly sentLog: SentMessage[] = [];
   private readonly transitions: RecordedTransition[] = [];
@@ -53,7 +60,10 @@ export class SagaTestFixture {
   constructor(sagaClass: SagaClass, options: SagaTestFixtureOptions = {}) {
     this.definition = buildSagaDefinition(sagaClass);
     const saga = options.saga ?? new (sagaClass as unknown as new () => object)();
-    this.engine = new SagaEngine(this.definition, saga, { newId: () => `saga-${++this.ids}` });
+    this.engine = new SagaEngine(this.definition, saga, {
+      newId: () => `saga-${++this.ids}`,
+      newMessageId: () => newMessageId(this.clock.getTime()),
+    });
     this.clock = new Date(options.start ?? '2026-01-01T00:00:00Z');
   }
 
@@ -79,7 +89,7 @@ export class SagaTestFixture {
     };
     const message = { type: type.name, payload, headers: full };
     const key = this.engine.correlationKey(message);
-    const outcome = this.engine.handleMessage(this.instances.get(key), message, this.now);
+    const outcome = this.engine.handleMessage(this.find(key), message, this.now);
     this.apply(outcome);
     return outcome;
   }
@@ -105,14 +115,14 @@ export class SagaTestFixture {
     return outcomes;
   }
 
-  /** The instance of a correlation key, or undefined. */
+  /** The instance of a correlation key (or of a key it associated), or undefined. */
   instance<S = unknown>(correlationKey: string): SagaInstance<S> | undefined {
-    return this.instances.get(correlationKey) as SagaInstance<S> | undefined;
+    return this.find(correlationKey) as SagaInstance<S> | undefined;
   }
 
-  /** The status of the instance of a correlation key. @throws when there is none */
+  /** The status of the instance of a correlation key (or of a key it associated). @throws when there is none */
   status(correlationKey: string): SagaStatus {
-    const i = this.instances.get(correlationKey);
+    const i = this.find(correlationKey);
     if (!i) throw new Error(`SagaTestFixture: no ${this.definition.type} instance for key ${correlationKey}`);
     return i.status;
   }
@@ -148,15 +158,33 @@ export class SagaTestFixture {
     for (const m of outcome.send as OutgoingMessage[]) {
       const type: MessageType = m.type;
       type.validate(m.payload);
-      this.sentLog.push({ sagaId: i?.id ?? '(no instance)', type: m.type.name, payload: m.payload });
+      this.sentLog.push({
+        sagaId: i?.id ?? '(no instance)',
+        type: m.type.name,
+        payload: m.payload,
+        ...(m.messageId ? { messageId: m.messageId } : {}),
+        ...(m.resend ? { resend: true } : {}),
+      });
     }
     if (!i) return;
     this.instances.set(i.correlationKey, i);
+    for (const key of outcome.associate ?? []) {
+      const owner = this.associated.get(key);
+      if (owner !== undefined && owner !== i.correlationKey)
+        throw new Error(`SagaTestFixture: key ${key} is already associated with instance ${owner}`);
+      this.associated.set(key, i.correlationKey);
+    }
+    if (outcome.dissociateAll)
+      for (const [key, owner] of this.associated) if (owner === i.correlationKey) this.associated.delete(key);
     for (const t of outcome.lifecycle) this.transitions.push({ ...t, sagaId: i.id });
     const map = this.deadlines.get(i.id) ?? new Map<string, Date>();
     for (const name of outcome.cancel) map.delete(name);
     for (const d of outcome.schedule) map.set(d.name, d.dueAt);
     this.deadlines.set(i.id, map);
+  }
+
+  private find(key: string): SagaInstance | undefined {
+    return this.instances.get(key) ?? this.instances.get(this.associated.get(key) ?? '');
   }
 
   private nextDue(until: number): { sagaId: string; name: string; dueAt: Date } | undefined {
