@@ -55,6 +55,9 @@ export class ConsumingTransaction {
   /** Records the instance as saved by this transaction. */
   saved(instance: SagaInstance): void {
     this.instances.set(instanceKey(instance.type, instance.correlationKey), instance);
+    // an instance found by an associated key is cached under that key too: keep every entry current
+    for (const [key, known] of this.instances)
+      if (known && known.id === instance.id && known !== instance) this.instances.set(key, instance);
   }
 
   /** Writes the queued outbox rows (one statement); called once, just before the commit. */
