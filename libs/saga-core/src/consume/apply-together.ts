@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { IncomingMessage } from '../engine/saga-outcome';
 import type { ApplyResult, RecordConsumer } from '../runtime/record-consumer';
 import { inboxKey, insertInboxRows } from '../store/insert-inbox-rows';
-import { ConsumingTransaction } from './consuming-transaction';
+import { ConsumingTransaction, DeferredConflictError } from './consuming-transaction';
 
 /** One decoded record of a batch and the consumers that want it. */
 export interface BatchUnit {
@@ -72,6 +72,7 @@ export async function applyTogether(
     for (let i = 0; i < units.length; i++) {
       const u = units[i]!;
       failed = i;
+      tx.unit = i;
       const out: UnitResult[] = [];
       for (const c of u.consumers) {
         consumer = c.name;
@@ -84,6 +85,11 @@ export async function applyTogether(
     await client.query('commit');
     return { ok: true, results, committedAt: Date.now() };
   } catch (error) {
+    // a version check of the writes at the end belongs to the message that made the change
+    if (error instanceof DeferredConflictError) {
+      failed = error.unit;
+      consumer = units[error.unit]?.consumers.find((c) => c.instanceOf)?.name ?? consumer;
+    }
     await client.query('rollback').catch((rollbackError: Error) => {
       // a connection that cannot roll back is not given back to the pool
       broken = rollbackError;

@@ -1,19 +1,46 @@
-import type { OutboxEntry, OutboxWriter, PreparedOutboxEntry } from '@sagaflow/outbox-relay';
+import {
+  ConcurrencyConflictError,
+  type OutboxEntry,
+  type OutboxWriter,
+  type PreparedOutboxEntry,
+} from '@sagaflow/outbox-relay';
 import type { PoolClient } from 'pg';
 import type { SagaInstance } from '../engine/saga-instance';
+import type { DeadlineRequest } from '../engine/saga-outcome';
+import { changeDeadlines, type DeadlineChange } from '../store/change-deadlines';
 import { instanceKey, loadInstances } from '../store/load-instances';
+import { updateInstances } from '../store/update-instances';
 import { loadInstance } from '../store/load-instance';
 
+/** A version check that failed when a batch's instance updates were written; names the unit that read it. */
+export class DeferredConflictError extends ConcurrencyConflictError {
+  constructor(
+    message: string,
+    /** The position, in its batch, of the first message that changed the instance. */
+    readonly unit: number,
+    context: Record<string, unknown>,
+  ) {
+    super(message, context);
+  }
+}
+
 /**
- * One open transaction that applies one or many messages (or a deadline): the client, the outbox rows
- * its messages emit, written with one statement just before the commit, and the saga instances it has
- * read or saved, so a batch loads its instances in one query and a second message for one instance sees
- * the first one's change without reading it back.
+ * One open transaction that applies one or many messages (or a deadline): the client; what its messages
+ * change, written set-based just before the commit — the updates of existing saga instances (one
+ * version-checked statement), their deadline changes (at most two), the outbox rows (one); and the
+ * instances it has read or saved, so a batch loads its instances in one query and a second message for
+ * one instance sees the first one's change without reading it back.
  */
 export class ConsumingTransaction {
   private readonly outbox: PreparedOutboxEntry[] = [];
   // null: known to have no instance; absent: not read yet
   private readonly instances = new Map<string, SagaInstance | null>();
+  // by instance id: the version it had when this transaction first changed it, and who did
+  private readonly updates = new Map<string, { instance: SagaInstance; expected: number; unit: number }>();
+  // by saga id and name: the last change wins
+  private readonly deadlines = new Map<string, DeadlineChange>();
+  /** The position, in its batch, of the message being applied (set by the batch). */
+  unit = 0;
 
   constructor(
     readonly client: PoolClient,
@@ -60,8 +87,50 @@ export class ConsumingTransaction {
       if (known && known.id === instance.id && known !== instance) this.instances.set(key, instance);
   }
 
-  /** Writes the queued outbox rows (one statement); called once, just before the commit. */
+  /** Queues the update of an existing instance (`instance.version` is the stored one + 1). */
+  update(instance: SagaInstance): void {
+    const earlier = this.updates.get(instance.id);
+    this.updates.set(instance.id, {
+      instance,
+      expected: earlier?.expected ?? instance.version - 1,
+      unit: earlier?.unit ?? this.unit,
+    });
+    this.saved(instance);
+  }
+
+  /** Queues an instance's deadline changes. */
+  changeDeadlines(
+    sagaId: string,
+    sagaType: string,
+    schedule: readonly DeadlineRequest[],
+    cancel: readonly string[],
+  ): void {
+    for (const name of cancel)
+      this.deadlines.set(`${sagaId}\u0000${name}`, { sagaId, sagaType, name, dueAt: null });
+    for (const d of schedule)
+      this.deadlines.set(`${sagaId}\u0000${d.name}`, { sagaId, sagaType, name: d.name, dueAt: d.dueAt });
+  }
+
+  /**
+   * Writes what was queued — instance updates, deadline changes, outbox rows — just before the commit.
+   * @throws DeferredConflictError naming the first message that changed an instance someone else saved.
+   */
   async flush(): Promise<void> {
+    const updates = [...this.updates.values()];
+    this.updates.clear();
+    const saved = await updateInstances(this.client, updates);
+    const lost = updates.filter((u) => !saved.has(u.instance.id)).sort((a, b) => a.unit - b.unit)[0];
+    if (lost) {
+      const i = lost.instance;
+      throw new DeferredConflictError(
+        `saga ${i.type} ${i.id} was changed by another transaction (expected version ${lost.expected})`,
+        lost.unit,
+        { sagaType: i.type, sagaId: i.id, expectedVersion: lost.expected },
+      );
+    }
+    const deadlines = [...this.deadlines.values()];
+    this.deadlines.clear();
+    await changeDeadlines(this.client, deadlines);
     const rows = this.outbox.splice(0);
     await this.writer.write(this.client, rows);
   }

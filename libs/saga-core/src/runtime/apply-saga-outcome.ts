@@ -8,7 +8,6 @@ import { SagaTransitions, type SagaTransitionsEvent } from '../lifecycle/saga-tr
 import { transitionsEvent } from '../lifecycle/transitions-event';
 import { prepareResend } from '../store/prepare-resend';
 import { removeAssociations, saveAssociations } from '../store/save-associations';
-import { saveDeadlines } from '../store/save-deadlines';
 import { saveInstance } from '../store/save-instance';
 import { TransactionalMessageContext } from './transactional-message-context';
 import { childTraceparent } from './trace-context';
@@ -43,8 +42,12 @@ export async function applySagaOutcome(
 ): Promise<void> {
   const i = outcome.instance;
   if (!i) return;
-  await saveInstance(tx.client, i, outcome.created);
-  tx.saved(i);
+  // a new instance is inserted now (its associations and deadlines refer to it); an existing one is
+  // updated with the transaction's other writes just before the commit
+  if (outcome.created) {
+    await saveInstance(tx.client, i, true);
+    tx.saved(i);
+  } else tx.update(i);
   await saveAssociationsOf(tx.client, outcome);
   const traceparent = cause.traceparent ?? traceOf(i);
   const headers = { correlationId: i.correlationId, causationId: cause.messageId, sagaType: i.type };
@@ -64,7 +67,7 @@ export async function applySagaOutcome(
     ...(await sendable(tx.client, outcome.send)).map((m) => sagaMessage(m, i, cause.messageId, traceparent)),
   ];
   const ids = entries.length > 0 ? tx.emit(entries) : [];
-  await saveDeadlines(tx.client, i.id, i.type, outcome.schedule, outcome.cancel);
+  tx.changeDeadlines(i.id, i.type, outcome.schedule, outcome.cancel);
   const followers = hooks?.bySagaType.get(i.type);
   if (lifecycle && followers && followers.length > 0)
     await runHooks(tx, followers, lifecycle, {
