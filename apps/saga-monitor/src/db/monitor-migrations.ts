@@ -183,7 +183,8 @@ export const monitorMigrations: MigrationSet = Object.freeze({
       `,
     },
     {
-      version: 3,
+      // 5, not 3: main took versions 3 and 4 while this was written (operator actions, emitting services)
+      version: 5,
       name: 'a transition is its record and its entry in it',
       // a sagaflow.SagaTransitions record carries several transitions (docs/decisions/0042); a
       // sagaflow.SagaTransition record is entry 0
