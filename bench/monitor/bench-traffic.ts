@@ -6,7 +6,7 @@ import {
   newMessageId,
   type AnyMessageType,
 } from '@sagaflow/outbox-relay';
-import { SagaTransition, type SagaTransitionEvent } from '@sagaflow/saga-core';
+import { SagaTransitions, type SagaTransitionEntry, type SagaTransitionsEvent } from '@sagaflow/saga-core';
 import type { Message } from 'kafkajs';
 
 /** The bench's topics under one prefix. */
@@ -22,8 +22,11 @@ export type SagaBatch = Map<string, Message[]>;
 
 /**
  * The records of one made-up saga as the framework writes them: OrderPlaced, the saga's ReserveStock,
- * and its lifecycle (Started, StepCompleted, and an ending), Avro through the registry with the
- * contract headers. 90% complete, 5% compensate, 5% are still running.
+ * and its lifecycle, Avro through the registry with the contract headers. The lifecycle is what
+ * saga-core publishes: one `sagaflow.SagaTransitions` record per transaction, [Started] when the order is
+ * placed, then [StepCompleted, Completed] (or [StepCompleted, Compensated]) in the transaction that
+ * handles the step's reply; three transitions per ended saga, as before. 90% complete, 5% compensate,
+ * 5% are still running.
  */
 export async function benchSaga(
   codec: AvroRegistryCodec,
@@ -54,27 +57,29 @@ export async function benchSaga(
     out.set(topic, list);
     cause = id;
   };
-  const lifecycle = (
-    transition: SagaTransitionEvent['transition'],
-    status: SagaTransitionEvent['status'],
+  const entry = (
+    transition: SagaTransitionEntry['transition'],
+    status: SagaTransitionEntry['status'],
     step: string | null,
-    v: number,
-  ) =>
+  ): SagaTransitionEntry => ({
+    transition,
+    status,
+    step,
+    reason: status === 'COMPENSATED' ? 'declined' : null,
+    at: new Date(clock + 1).toISOString(),
+  });
+  const lifecycle = (v: number, transitions: SagaTransitionEntry[]) =>
     push(
       topics.lifecycle,
-      SagaTransition,
+      SagaTransitions,
       {
         sagaId,
         sagaType: i % 2 === 0 ? 'BenchOrder' : 'BenchShipment',
         definitionVersion: 1,
         correlationKey: orderId,
-        transition,
-        status,
-        step,
-        reason: status === 'COMPENSATED' ? 'declined' : null,
-        at: new Date(clock + 1).toISOString(),
         instanceVersion: v,
-      } satisfies SagaTransitionEvent,
+        transitions,
+      } satisfies SagaTransitionsEvent,
       sagaId,
     );
   await push(
@@ -83,7 +88,7 @@ export async function benchSaga(
     { orderId, customerId: 'c', items: [{ sku: 'S', quantity: 1, unitPrice: 100 }], total: 100 },
     orderId,
   );
-  await lifecycle('Started', 'RUNNING', null, 1);
+  await lifecycle(1, [entry('Started', 'RUNNING', null)]);
   await push(
     topics.inventoryCommands,
     ReserveStock,
@@ -91,8 +96,9 @@ export async function benchSaga(
     orderId,
   );
   if (i % 20 === 19) return out;
-  await lifecycle('StepCompleted', 'RUNNING', 'reserveStock', 2);
-  if (i % 20 === 18) await lifecycle('Compensated', 'COMPENSATED', null, 3);
-  else await lifecycle('Completed', 'COMPLETED', null, 3);
+  const reserved = entry('StepCompleted', 'RUNNING', 'reserveStock');
+  const ending =
+    i % 20 === 18 ? entry('Compensated', 'COMPENSATED', null) : entry('Completed', 'COMPLETED', null);
+  await lifecycle(2, [reserved, ending]);
   return out;
 }

@@ -72,7 +72,12 @@ async function main(): Promise<void> {
         },
         { timeoutMs: 30 * 60_000, intervalMs: 250, description: `the monitor to apply ${produced} records` },
       );
-      const catchup = produced / ((performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      const catchup = produced / seconds;
+      const transitions = Number(
+        (await monitor.pool.query<{ n: string }>('select count(*) as n from monitor.saga_transition'))
+          .rows[0]!.n,
+      );
       await monitor.pool.query('analyze');
       const list = await timeRequests(monitor.url, listPaths(monitor.url));
       const detail = await timeRequests(monitor.url, await detailPaths(monitor.pool));
@@ -96,7 +101,7 @@ async function main(): Promise<void> {
           value: Math.round(catchup),
           unit: 'events/s',
           ceiling: Math.round(ceiling),
-          note: `${produced} records from the earliest offset`,
+          note: `${produced} records (${transitions} transitions, ${Math.round(transitions / seconds)}/s) from the earliest offset`,
         },
       ]);
     } finally {

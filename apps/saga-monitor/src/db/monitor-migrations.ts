@@ -226,5 +226,16 @@ export const monitorMigrations: MigrationSet = Object.freeze({
           where source is not null;
       `,
     },
+    {
+      version: 5,
+      name: 'a transition is its record and its entry in it',
+      // a sagaflow.SagaTransitions record carries several transitions (docs/decisions/0042); a
+      // sagaflow.SagaTransition record is entry 0
+      sql: /* sql */ `
+        alter table monitor.saga_transition add column entry integer not null default 0;
+        alter table monitor.saga_transition drop constraint saga_transition_pkey;
+        alter table monitor.saga_transition add primary key (message_id, entry);
+      `,
+    },
   ]),
 });

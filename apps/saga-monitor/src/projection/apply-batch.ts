@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import type { TopicRoles } from '../kafka/monitored-topics';
-import { planBatch } from './plan-batch';
 import type { ProjectedMessage } from './projected-message';
-import { writePlan, type WrittenPlan } from './write-plan';
+import { writeBatch } from './write-isolated';
+import type { WrittenPlan } from './write-plan';
 
 /** What {@link applyBatch} did. */
 export interface AppliedBatch extends WrittenPlan {
@@ -63,8 +63,7 @@ export async function applyBatch(
     }
     const first = BigInt(fresh[0]!.offset);
     const skipped = first > next ? { from: next.toString(), to: (first - 1n).toString() } : null;
-    const plan = planBatch(fresh, roles);
-    const written = await writePlan(client, plan);
+    const { plan, ...written } = await writeBatch(client, fresh, roles);
     await client.query(
       /* sql */ `update monitor.consumer_offset set next_offset = $3 where topic = $1 and partition = $2`,
       [topic, partition, (BigInt(fresh[fresh.length - 1]!.offset) + 1n).toString()],

@@ -2,7 +2,7 @@ import { defaultTopicRoles, isDeadLetterTopic, type TopicRoles } from '../kafka/
 import type { ProjectedMessage } from './projected-message';
 import { readDeadLetter, type DeadLetterRecord } from './read-dead-letter';
 import { readDefinition, type DefinitionChange } from './read-definition';
-import { readTransition, type TransitionRecord } from './read-transition';
+import { readTransitions, type TransitionRecord } from './read-transition';
 
 /** What one batch of one partition writes, worked out before any I/O. */
 export interface BatchPlan {
@@ -14,7 +14,7 @@ export interface BatchPlan {
 
 /**
  * Sorts a batch's records into what they mean: every record is a message; lifecycle records are also
- * transitions, `*.dlt` records dead letters, definition records definitions. A record that should be one
+ * transitions (one per entry of a `SagaTransitions`, in order), `*.dlt` records dead letters, definition records definitions. A record that should be one
  * of these but is not keeps the reason in its `decodeError`, so nothing is silently skipped.
  */
 export function planBatch(
@@ -27,8 +27,8 @@ export function planBatch(
     if (isDeadLetterTopic(m.topic)) {
       plan.deadLetters.push(readDeadLetter(m));
     } else if (m.topic === roles.lifecycle && m.decodeError === null) {
-      const t = readTransition(m);
-      if (t.ok) plan.transitions.push(t.value);
+      const t = readTransitions(m);
+      if (t.ok) plan.transitions.push(...t.value);
       else m = { ...m, decodeError: t.error };
     } else if (m.topic === roles.definitions) {
       const d = readDefinition(m);

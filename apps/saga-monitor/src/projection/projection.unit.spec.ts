@@ -37,6 +37,7 @@ function record(
 
 const transition = (over: Partial<TransitionRecord>): TransitionRecord => ({
   messageId: 'm',
+  entry: 0,
   sagaId: 's-1',
   sagaType: 'OrderFulfilment',
   correlationId: 'corr-1',

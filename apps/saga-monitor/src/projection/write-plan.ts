@@ -92,18 +92,19 @@ async function insertDeadLetters(client: PoolClient, plan: BatchPlan): Promise<v
 
 async function insertTransitions(client: PoolClient, all: TransitionRecord[]): Promise<TransitionRecord[]> {
   // a message id twice in one batch (the relay re-published it) counts once, at its first offset, as
-  // it does across batches
+  // it does across batches; a transition is its record's message id and its entry in that record
   const seen = new Set<string>();
-  const t = all.filter((x) => !seen.has(x.messageId) && seen.add(x.messageId));
+  const id = (x: TransitionRecord) => `${x.messageId}\u0000${x.entry}`;
+  const t = all.filter((x) => !seen.has(id(x)) && seen.add(id(x)));
   if (t.length === 0) return [];
-  const inserted = await client.query<{ message_id: string }>(
+  const inserted = await client.query<{ message_id: string; entry: number }>(
     /* sql */ `
     insert into monitor.saga_transition (message_id, saga_id, saga_type, transition, status, step, reason, at,
-      instance_version, topic, partition, "offset")
+      instance_version, topic, partition, "offset", entry)
     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-      $8::timestamptz[], $9::int[], $10::text[], $11::int[], $12::bigint[])
-    on conflict (message_id) do nothing
-    returning message_id`,
+      $8::timestamptz[], $9::int[], $10::text[], $11::int[], $12::bigint[], $13::int[])
+    on conflict (message_id, entry) do nothing
+    returning message_id, entry`,
     [
       t.map((x) => x.messageId),
       t.map((x) => x.sagaId),
@@ -117,10 +118,11 @@ async function insertTransitions(client: PoolClient, all: TransitionRecord[]): P
       t.map((x) => x.topic),
       t.map((x) => x.partition),
       t.map((x) => x.offset),
+      t.map((x) => x.entry),
     ],
   );
-  const fresh = new Set(inserted.rows.map((r) => r.message_id));
-  return t.filter((x) => fresh.has(x.messageId));
+  const fresh = new Set(inserted.rows.map((r) => `${r.message_id}\u0000${r.entry}`));
+  return t.filter((x) => fresh.has(id(x)));
 }
 
 async function upsertSagas(client: PoolClient, transitions: TransitionRecord[]): Promise<SagaRow[]> {

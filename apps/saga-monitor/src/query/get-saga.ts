@@ -92,7 +92,7 @@ export async function getSaga(
   const [transitions, messages, deadLetters, definition] = await Promise.all([
     pool.query(
       /* sql */ `select message_id, transition, status, step, reason, at, instance_version
-       from monitor.saga_transition where saga_id = $1 order by at, instance_version, "offset"`,
+       from monitor.saga_transition where saga_id = $1 order by at, instance_version, "offset", entry`,
       [id],
     ),
     saga.correlationId === null

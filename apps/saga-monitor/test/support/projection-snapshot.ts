@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 export async function projectionSnapshot(pool: Pool): Promise<Record<string, unknown[]>> {
   const tables: Record<string, string> = {
     saga: 'saga_id',
-    saga_transition: 'message_id',
+    saga_transition: 'message_id, entry',
     message: 'topic, partition, "offset"',
     dead_letter: 'topic, partition, "offset"',
     definition: 'key, version',

@@ -17,7 +17,14 @@ import {
   StockReleased,
   StockReserved,
 } from '@sagaflow/contracts';
-import { DefinitionPublished, SagaTransition, type SagaTransitionEvent } from '@sagaflow/saga-core';
+import {
+  DefinitionPublished,
+  SagaTransition,
+  SagaTransitions,
+  type SagaTransitionEntry,
+  type SagaTransitionEvent,
+  type SagaTransitionsEvent,
+} from '@sagaflow/saga-core';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { SuiteTopics } from './monitor-env';
 
@@ -33,6 +40,12 @@ export interface FakeSaga {
 
 /** How a made-up saga ends. */
 export type Ending = 'completed' | 'compensated' | 'running' | 'failed';
+
+/**
+ * How the lifecycle is published: `single` is one `sagaflow.SagaTransition` per transition (saga-core
+ * before decision 0040, still on the topic), `batched` one `sagaflow.SagaTransitions` per transaction.
+ */
+export type LifecycleFormat = 'single' | 'batched';
 
 /** A record ready to send. */
 export interface OutRecord {
@@ -63,14 +76,41 @@ export class SagaTraffic {
     return { id, type, correlationId: newMessageId(), orderId: `order-${id.slice(-12)}`, startedAt };
   }
 
-  /** The records of one saga, from OrderPlaced to its ending. */
-  async sagaRecords(s: FakeSaga, ending: Ending): Promise<OutRecord[]> {
+  /**
+   * The records of one saga, from OrderPlaced to its ending. In the `batched` format the transitions
+   * one transaction makes (same instance version) travel in one record.
+   */
+  async sagaRecords(s: FakeSaga, ending: Ending, format: LifecycleFormat = 'single'): Promise<OutRecord[]> {
     const out: OutRecord[] = [];
+    let pending: {
+      version: number;
+      at: Date;
+      cause: string | undefined;
+      entries: SagaTransitionEntry[];
+    } | null = null;
+    const flush = async () => {
+      if (pending === null) return;
+      const p = pending;
+      pending = null;
+      const payload: SagaTransitionsEvent = {
+        sagaId: s.id,
+        sagaType: s.type,
+        definitionVersion: 1,
+        correlationKey: s.orderId,
+        instanceVersion: p.version,
+        transitions: p.entries,
+      };
+      out.push({
+        topic: this.topics.lifecycle,
+        message: await this.message(SagaTransitions, payload, s.id, s, newMessageId(), p.cause, p.at, true),
+      });
+    };
     let clock = s.startedAt.getTime();
     let version = 0;
     let cause: string | undefined;
     const tick = () => new Date((clock += 100));
     const push = async <T>(topic: string, type: MessageType<T>, payload: T, key: string, sagaType = true) => {
+      await flush();
       const id = newMessageId();
       out.push({ topic, message: await this.message(type, payload, key, s, id, cause, tick(), sagaType) });
       return id;
@@ -82,6 +122,12 @@ export class SagaTraffic {
       reason: string | null = null,
     ) => {
       const at = new Date(clock + 1);
+      if (format === 'batched') {
+        if (pending !== null && pending.version !== version) await flush();
+        pending ??= { version, at, cause, entries: [] };
+        pending.entries.push({ transition, status, step, reason, at: at.toISOString() });
+        return;
+      }
       const payload: SagaTransitionEvent = {
         sagaId: s.id,
         sagaType: s.type,
@@ -115,7 +161,10 @@ export class SagaTraffic {
       { orderId: s.orderId, items: [{ sku: 'SKU-1', quantity: 1 }] },
       s.orderId,
     );
-    if (ending === 'running') return out;
+    if (ending === 'running') {
+      await flush();
+      return out;
+    }
     cause = await push(
       this.topics.inventoryEvents,
       StockReserved,
@@ -142,6 +191,7 @@ export class SagaTraffic {
       version = 3;
       await lifecycle('StepCompleted', 'RUNNING', 'chargePayment');
       await lifecycle('Completed', 'COMPLETED', null);
+      await flush();
       return out;
     }
     cause = await push(
@@ -162,6 +212,7 @@ export class SagaTraffic {
         'reserveStock',
         '[COMPENSATION_FAILED] ReleaseStock was not applied after 3 attempts',
       );
+      await flush();
       return out;
     }
     cause = await push(
@@ -174,6 +225,7 @@ export class SagaTraffic {
     version = 4;
     await lifecycle('StepCompensated', 'COMPENSATING', 'reserveStock');
     await lifecycle('Compensated', 'COMPENSATED', null, 'payment declined: insufficient funds');
+    await flush();
     return out;
   }
 
