@@ -31,7 +31,8 @@ export const singleTransitionType = 'sagaflow.SagaTransition';
 /** Message type of one record per transaction and saga instance, carrying its transitions in order. */
 export const transitionsType = 'sagaflow.SagaTransitions';
 
-const transitions = new Set<string>([
+/** The transition names the monitor projects; a test holds them equal to saga-core's lifecycle schema. */
+export const transitionNames: ReadonlySet<string> = new Set<string>([
   'Started',
   'StepCompleted',
   'Compensating',
@@ -40,7 +41,10 @@ const transitions = new Set<string>([
   'Compensated',
   'Failed',
   'TimedOut',
+  'StepRetried',
+  'GroupJoined',
 ]);
+const transitions = transitionNames;
 const statuses = new Set<string>(['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED']);
 
 type Read = { ok: true; value: TransitionRecord[] } | { ok: false; error: string };

@@ -3,7 +3,7 @@ import type { SagaTransitionEvent, SagaTransitionsEvent } from '@sagaflow/saga-c
 import { describe, expect, it } from 'vitest';
 import { planBatch } from './plan-batch';
 import { projectMessage, type ProjectedMessage } from './projected-message';
-import { readTransitions } from './read-transition';
+import { readTransitions, transitionNames } from './read-transition';
 
 const lifecycle = (
   payload: unknown,
@@ -158,5 +158,16 @@ describe('readTransitions', () => {
       ['m-1', 1, 'Completed'],
     ]);
     expect(plan.messages.map((m) => m.decodeError)).toEqual([null, null]);
+  });
+});
+
+describe('the transitions the monitor knows', () => {
+  it('are exactly the symbols of saga-core lifecycle record, so a new transition cannot be flagged unreadable', async () => {
+    const { SagaTransitions } = await import('@sagaflow/saga-core');
+    const schema = JSON.stringify(SagaTransitions.schema);
+    const symbols = JSON.parse(
+      /"name":"TransitionName","symbols":(\[[^\]]*\])/.exec(schema)![1]!,
+    ) as string[];
+    expect([...transitionNames].sort()).toEqual([...symbols].sort());
   });
 });
