@@ -16,6 +16,8 @@ const output = resolve(__dirname, '../test-output');
 describe('the web UI shows sagas live in a real browser', () => {
   const stack = inject('stack');
   const type = `Ui${newMessageId().slice(-8)}`;
+  const tripType = `Trip${newMessageId().slice(-8)}`;
+  const trip = SagaTraffic.saga(tripType);
   let env: MonitorEnv;
   let traffic: SagaTraffic;
   let monitor: RunningMonitor;
@@ -43,6 +45,8 @@ describe('the web UI shows sagas live in a real browser', () => {
     [cancelled, stalled] = [finished.flow, stuck.flow];
     await traffic.send([
       await traffic.definition(type),
+      await traffic.parallelDefinition(tripType),
+      ...(await traffic.parallelFailureRecords(trip)),
       ...(await flows.reactionsDefinitions()),
       ...finished.records,
       ...stuck.records,
@@ -87,6 +91,25 @@ describe('the web UI shows sagas live in a real browser', () => {
       .waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-testid="timeline"] tbody tr').count()).toBe(9);
     await page.screenshot({ path: resolve(output, 'monitor-saga-completed.png'), fullPage: true });
+  });
+
+  it('draws a parallel group as branches and a join: the failed branch, its siblings compensated', async () => {
+    await page.goto(`${monitor.url}/sagas/${trip.id}`);
+    await page.getByTestId('saga-diagram').waitFor({ timeout: 15_000 });
+    await page.getByTestId('join-reserve').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('saga-status').textContent()).toBe('compensated');
+    const group = page.locator('[data-group="reserve"]');
+    expect(await group.getAttribute('data-joined')).toBe('false');
+    expect(await group.locator('[data-step]').count()).toBe(3);
+    const state = async (step: string) => {
+      const node = page.locator(`[data-step="${step}"]`);
+      return [await node.getAttribute('data-forward'), await node.getAttribute('data-back')];
+    };
+    expect(await state('car')).toEqual(['failed', 'not-needed']);
+    expect(await state('hotel')).toEqual(['done', 'compensated']);
+    expect(await state('flight')).toEqual(['done', 'compensated']);
+    expect(await state('confirm')).toEqual(['pending', 'none']);
+    await page.screenshot({ path: resolve(output, 'monitor-saga-parallel-failed.png'), fullPage: true });
   });
 
   it('shows where a stuck saga stopped and the dead letter that stopped it', async () => {

@@ -334,6 +334,118 @@ export class SagaTraffic {
     await this.producer?.disconnect();
   }
 
+  /**
+   * A trip saga's definition: a parallel group `reserve` (flight, hotel, car, each compensated), then
+   * `confirm` — as saga-core publishes a saga with `sagaSteps().parallel(…)`.
+   */
+  async parallelDefinition(type: string): Promise<OutRecord> {
+    const branch = (name: string, service: string) => ({
+      name,
+      command: `${service}.Reserve`,
+      commandTopic: `${service}.commands`,
+      compensation: `${service}.Cancel`,
+      compensationTopic: `${service}.commands`,
+      withoutCompensationReason: null,
+      timeoutMs: 10_000,
+      group: 'reserve',
+      retry: null,
+    });
+    const document = {
+      kind: 'saga',
+      sagaType: type,
+      version: 1,
+      timeoutMs: 60_000,
+      steps: [
+        branch('flight', 'flight'),
+        branch('hotel', 'hotel'),
+        branch('car', 'car'),
+        {
+          name: 'confirm',
+          command: 'trip.Confirm',
+          commandTopic: 'trip.commands',
+          compensation: null,
+          compensationTopic: null,
+          withoutCompensationReason: 'pivot',
+          timeoutMs: null,
+          group: null,
+          retry: null,
+        },
+      ],
+      groups: [{ name: 'reserve', steps: ['flight', 'hotel', 'car'] }],
+      handles: [],
+    };
+    const payload = {
+      key: `saga:${type}`,
+      kind: 'saga',
+      name: type,
+      version: 1,
+      service: 'trip-service',
+      document: JSON.stringify(document),
+      publishedAt: new Date().toISOString(),
+    };
+    const s = SagaTraffic.saga('definitions');
+    return {
+      topic: this.topics.definitions,
+      message: await this.message(
+        DefinitionPublished,
+        payload,
+        payload.key,
+        s,
+        newMessageId(),
+        undefined,
+        new Date(),
+        false,
+      ),
+    };
+  }
+
+  /**
+   * The lifecycle of a trip whose car branch failed: flight and hotel had completed and are compensated,
+   * then the saga ends Compensated — one `SagaTransitions` record per transaction, as saga-core writes.
+   */
+  async parallelFailureRecords(s: FakeSaga): Promise<OutRecord[]> {
+    const at = (ms: number) => new Date(s.startedAt.getTime() + ms).toISOString();
+    const tx = (version: number, ms: number, transitions: SagaTransitionEntry[]) =>
+      this.message(
+        SagaTransitions,
+        {
+          sagaId: s.id,
+          sagaType: s.type,
+          definitionVersion: 1,
+          correlationKey: s.orderId,
+          instanceVersion: version,
+          transitions,
+        },
+        s.id,
+        s,
+        newMessageId(),
+        undefined,
+        new Date(at(ms)),
+        true,
+      );
+    const entry = (
+      transition: SagaTransitionEntry['transition'],
+      status: SagaTransitionEntry['status'],
+      step: string | null,
+      ms: number,
+      reason: string | null = null,
+    ): SagaTransitionEntry => ({ transition, status, step, reason, at: at(ms) });
+    const records = [
+      await tx(1, 0, [entry('Started', 'RUNNING', null, 0)]),
+      await tx(2, 100, [entry('StepCompleted', 'RUNNING', 'flight', 100)]),
+      await tx(3, 200, [entry('StepCompleted', 'RUNNING', 'hotel', 200)]),
+      await tx(4, 300, [
+        entry('Compensating', 'COMPENSATING', 'car', 300, 'step "car" failed: no cars left'),
+      ]),
+      await tx(5, 400, [entry('StepCompensated', 'COMPENSATING', 'hotel', 400)]),
+      await tx(6, 500, [
+        entry('StepCompensated', 'COMPENSATING', 'flight', 500),
+        entry('Compensated', 'COMPENSATED', null, 500),
+      ]),
+    ];
+    return records.map((message) => ({ topic: this.topics.lifecycle, message }));
+  }
+
   private async message(
     type: AnyMessageType,
     payload: unknown,

@@ -1,7 +1,16 @@
 import type { SagaDetail } from './api';
 
 /** How a forward step or its compensation looks in the diagram. */
-export type NodeState = 'pending' | 'active' | 'done' | 'failed' | 'compensating' | 'compensated' | 'none';
+export type NodeState =
+  | 'pending'
+  | 'active'
+  | 'done'
+  | 'failed'
+  | 'compensating'
+  | 'compensated'
+  | 'none'
+  /** A compensation an ended saga never needed: its step did not complete, or the saga completed. */
+  | 'not-needed';
 
 /** One step of the diagram: the forward command above, its compensation below. */
 export interface DiagramStep {
@@ -70,6 +79,8 @@ export function diagramSteps(detail: SagaDetail): DiagramStep[] {
       : null;
   const running = saga.status === 'RUNNING';
   const compensating = saga.status === 'COMPENSATING';
+  // FAILED is not here: the compensations after the one that could not be applied still wait
+  const ended = saga.status === 'COMPLETED' || saga.status === 'COMPENSATED';
   // the column a running saga waits on: the first open step, or every open branch of its group
   const firstOpen = names.findIndex((s) => !completed.has(s.name));
   const openGroup = firstOpen >= 0 ? names[firstOpen]!.group : null;
@@ -90,6 +101,7 @@ export function diagramSteps(detail: SagaDetail): DiagramStep[] {
     else if (s.name === failedComp) back = 'failed';
     else if (compensating && s.name === nextBack) back = 'compensating';
     else if (!done && back !== 'none') back = 'pending';
+    if (back === 'pending' && ended) back = 'not-needed';
     // one marker: the reply it waits for, the compensation in progress, or the one that could not be applied
     const here = forward === 'active' || back === 'compensating' || back === 'failed';
     return {

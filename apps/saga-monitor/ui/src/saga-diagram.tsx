@@ -16,6 +16,7 @@ const label: Record<NodeState, string> = {
   compensating: 'compensating',
   compensated: 'compensated',
   none: 'no compensation',
+  'not-needed': 'not needed',
 };
 
 /**
