@@ -1,0 +1,10 @@
+import { sagaflowProject } from '../../vitest.shared.mjs';
+
+// The broker-failure suite alone (left out of `npm test`, see vitest.config.mts): `npm run test:broker-failure`.
+export default sagaflowProject('system-broker-failure', {
+  root: import.meta.dirname,
+  include: ['test/broker-failure.e2e.spec.ts'],
+  poolOptions: { forks: { singleFork: true } },
+  testTimeout: 300_000,
+  hookTimeout: 900_000,
+});
