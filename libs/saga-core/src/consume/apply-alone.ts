@@ -1,7 +1,4 @@
 import type { OutboxWriter } from '@sagaflow/outbox-relay';
-import type { Pool } from 'pg';
-import type { SagaflowLogger } from '../observability/json-logger';
-import type { SagaflowMetrics } from '../observability/sagaflow-metrics';
 import type { ConsumedRecord } from '../runtime/dead-letter';
 import { RetriesExhausted, retryInFreshTransactions } from '../runtime/retry-in-fresh-transactions';
 import { applyTogether, type BatchUnit, type UnitResult } from './apply-together';
@@ -13,9 +10,6 @@ import { reportResult } from './report-result';
 /** What {@link applyAlone} needs. */
 export interface ApplyAloneDeps extends DeadLetterDeps {
   writer: OutboxWriter;
-  pool: Pool;
-  logger: SagaflowLogger;
-  metrics: SagaflowMetrics;
   gate: TransactionGate;
 }
 
