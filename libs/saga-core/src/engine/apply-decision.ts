@@ -113,8 +113,9 @@ export class Working<S> {
     this.applyAssociations();
     if (this.associate.length > 0) result.associate = [...this.associate];
     // FAILED keeps its keys: a late confirmation (which may correlate by one) resumes the compensation
+    // an instance that never associated a key has nothing to remove: no statement for it
     if (endsForGood.has(this.instance.status) && !endsForGood.has(this.statusBefore)) {
-      result.dissociateAll = true;
+      if (this.instance.associations?.length) result.dissociateAll = true;
       delete this.instance.associations;
     }
     if (

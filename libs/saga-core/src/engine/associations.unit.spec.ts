@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SagaTestFixture } from '../testing/saga-test-fixture';
+import {
+  FlightBooked,
+  HotelBooked,
+  TripConfirmed,
+  TripRequested,
+  TripSaga,
+} from '../testing/example-saga.spec-helper';
 import { createParallelTripSaga, createTripContracts } from '../testing/parallel-trip.spec-helper';
 
 const c = createTripContracts('trip');
@@ -31,6 +38,27 @@ describe('more than one correlation', () => {
     const again = f.receive(c.CarReserved, { ...ok, ref: 'R-1' });
     expect(again.associate).toBeUndefined();
     expect(f.instance(t)?.associations).toEqual(['rental:R-1']);
+  });
+
+  it('a saga that never associated a key ends without asking to remove any', () => {
+    const f = new SagaTestFixture(TripSaga);
+    f.receive(TripRequested, { tripId: t, budget: 100 });
+    f.receive(FlightBooked, { tripId: t, flightNo: 'LH1' });
+    f.receive(HotelBooked, { tripId: t });
+    const end = f.receive(TripConfirmed, { tripId: t });
+    expect(f.status(t)).toBe('COMPLETED');
+    expect(end.dissociateAll).toBeUndefined();
+  });
+
+  it('a saga that associated a key asks, when it ends, to remove them all', () => {
+    const f = new SagaTestFixture(ParallelTrip);
+    f.receive(c.TripRequested, { tripId: t, scenario: 'ok' });
+    f.receive(c.CarReserved, ok);
+    f.receive(c.FlightReserved, ok);
+    f.receive(c.HotelReserved, ok);
+    const end = f.receive(c.TripConfirmed, ok);
+    expect(f.status(t)).toBe('COMPLETED');
+    expect(end.dissociateAll).toBe(true);
   });
 
   it('associations are removed when the saga ends: a later message by that key finds no instance', () => {

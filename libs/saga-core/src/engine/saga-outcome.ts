@@ -80,7 +80,7 @@ export interface SagaOutcome<S = unknown> {
   missingInstance?: MissingInstanceResult;
   /** Keys associated with the instance by this decision (to store, unique per saga type). */
   associate?: string[];
-  /** The saga ended in this decision: every association of the instance is to be removed. */
+  /** The saga ended in this decision and had associated keys: all of them are to be removed. */
   dissociateAll?: boolean;
 }
 
