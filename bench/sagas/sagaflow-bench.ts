@@ -52,7 +52,12 @@ export async function runSagaflowBench(options: {
   ensureBuilt(sagaServices, options.log);
   const databases: Partial<Record<SagaService, string>> = {};
   for (const s of sagaServices) databases[s] = uniqueDatabaseName(`bench_sagas_${s.split('-')[0]}`);
-  const quiet = { LOG_LEVEL: 'warn' };
+  // BENCH_CPU_PROF_DIR: each service writes a V8 CPU profile there when it stops (where a saga's CPU goes)
+  const profileDir = process.env.BENCH_CPU_PROF_DIR;
+  const quiet = {
+    LOG_LEVEL: 'warn',
+    ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+  };
   const system = await DemoSystem.start({
     stack: options.stack,
     monitor: 'off',
