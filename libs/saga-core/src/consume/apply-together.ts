@@ -2,7 +2,7 @@ import type { OutboxWriter } from '@sagaflow/outbox-relay';
 import type { Pool } from 'pg';
 import type { IncomingMessage } from '../engine/saga-outcome';
 import type { ApplyResult, RecordConsumer } from '../runtime/record-consumer';
-import { inboxKey, insertInboxRows } from '../store/insert-inbox-rows';
+import { inboxKey, recordInboxAndLoad } from '../store/record-inbox-and-load';
 import { ConsumingTransaction, DeferredConflictError } from './consuming-transaction';
 
 /** One decoded record of a batch and the consumers that want it. */
@@ -26,8 +26,8 @@ export type TogetherOutcome =
   | { ok: false; failed: undefined; consumer?: undefined; error: unknown };
 
 /**
- * Applies many records in one transaction: one multi-row inbox insert that reports the duplicates, the
- * saga instances of all units read in one query, the units in order (so one key's records stay in order
+ * Applies many records in one transaction: one statement that inserts the inbox rows, reporting the
+ * duplicates, and reads the saga instances of all units; the units in order (so one key's records stay in order
  * and a second record for an instance sees the first one's change), all outbox rows in one insert, one
  * commit. The first unit that throws rolls everything back and is named, so the caller can replay the
  * others without it and give it retries of its own (docs/decisions/0039).
@@ -50,7 +50,10 @@ export async function applyTogether(
   let consumer = '';
   try {
     await client.query('begin');
-    const fresh = await insertInboxRows(
+    const tx = new ConsumingTransaction(client, writer);
+    // a repeat's instance is read too, and not used: one statement is cheaper than two
+    const pairs = units.flatMap((u) => u.consumers.flatMap((c) => c.instanceOf?.(u.message) ?? []));
+    const { fresh, instances } = await recordInboxAndLoad(
       client,
       units.flatMap((u) =>
         u.consumers.map((c) => ({
@@ -59,15 +62,11 @@ export async function applyTogether(
           messageType: u.message.type,
         })),
       ),
+      pairs,
     );
+    tx.preloaded(pairs, instances);
     const isFresh = (u: BatchUnit, c: RecordConsumer) =>
       fresh.has(inboxKey(c.name, u.message.headers.messageId));
-    const tx = new ConsumingTransaction(client, writer);
-    await tx.preload(
-      units.flatMap((u) =>
-        u.consumers.filter((c) => isFresh(u, c)).flatMap((c) => c.instanceOf?.(u.message) ?? []),
-      ),
-    );
     const results: UnitResult[][] = [];
     for (let i = 0; i < units.length; i++) {
       const u = units[i]!;

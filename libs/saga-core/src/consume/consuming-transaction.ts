@@ -7,10 +7,9 @@ import {
 import type { PoolClient } from 'pg';
 import type { SagaInstance } from '../engine/saga-instance';
 import type { DeadlineRequest } from '../engine/saga-outcome';
-import { changeDeadlines, type DeadlineChange } from '../store/change-deadlines';
-import { instanceKey, loadInstances } from '../store/load-instances';
-import { updateInstances } from '../store/update-instances';
 import { loadInstance } from '../store/load-instance';
+import { instanceKey, type InstancePair } from '../store/record-inbox-and-load';
+import { writeInstanceChanges, type DeadlineChange } from '../store/write-instance-changes';
 
 /** A version check that failed when a batch's instance updates were written; names the unit that read it. */
 export class DeferredConflictError extends ConcurrencyConflictError {
@@ -26,8 +25,8 @@ export class DeferredConflictError extends ConcurrencyConflictError {
 
 /**
  * One open transaction that applies one or many messages (or a deadline): the client; what its messages
- * change, written set-based just before the commit — the updates of existing saga instances (one
- * version-checked statement), their deadline changes (at most two), the outbox rows (one); and the
+ * change, written set-based just before the commit — the saga instances they start and change
+ * (version-checked) with their deadline changes, in one statement, and the outbox rows, in one; and the
  * instances it has read or saved, so a batch loads its instances in one query and a second message for
  * one instance sees the first one's change without reading it back.
  */
@@ -35,6 +34,8 @@ export class ConsumingTransaction {
   private readonly outbox: PreparedOutboxEntry[] = [];
   // null: known to have no instance; absent: not read yet
   private readonly instances = new Map<string, SagaInstance | null>();
+  // by instance id: the instances this transaction starts, and the message that started each
+  private readonly inserts = new Map<string, { instance: SagaInstance; unit: number }>();
   // by instance id: the version it had when this transaction first changed it, and who did
   private readonly updates = new Map<string, { instance: SagaInstance; expected: number; unit: number }>();
   // by saga id and name: the last change wins
@@ -58,14 +59,11 @@ export class ConsumingTransaction {
     return prepared.map((p) => p.entry.messageId!);
   }
 
-  /** Reads the instances of these pairs in one query, for the messages of a batch. */
-  async preload(pairs: readonly { type: string; correlationKey: string }[]): Promise<void> {
-    const wanted = pairs.filter((p) => !this.instances.has(instanceKey(p.type, p.correlationKey)));
-    if (wanted.length === 0) return;
-    const found = await loadInstances(this.client, wanted);
-    for (const p of wanted) {
+  /** Caches what the transaction's first statement read: the instances of these pairs, absent or not. */
+  preloaded(pairs: readonly InstancePair[], found: ReadonlyMap<string, SagaInstance>): void {
+    for (const p of pairs) {
       const key = instanceKey(p.type, p.correlationKey);
-      this.instances.set(key, found.get(key) ?? null);
+      if (!this.instances.has(key)) this.instances.set(key, found.get(key) ?? null);
     }
   }
 
@@ -87,8 +85,21 @@ export class ConsumingTransaction {
       if (known && known.id === instance.id && known !== instance) this.instances.set(key, instance);
   }
 
+  /** Queues the insert of a new instance (its associations, if any, are written at once by the caller). */
+  insert(instance: SagaInstance): void {
+    this.inserts.set(instance.id, { instance, unit: this.unit });
+    this.saved(instance);
+  }
+
   /** Queues the update of an existing instance (`instance.version` is the stored one + 1). */
   update(instance: SagaInstance): void {
+    const started = this.inserts.get(instance.id);
+    if (started) {
+      // started in this transaction: its insert carries the latest state
+      started.instance = instance;
+      this.saved(instance);
+      return;
+    }
     const earlier = this.updates.get(instance.id);
     this.updates.set(instance.id, {
       instance,
@@ -112,25 +123,40 @@ export class ConsumingTransaction {
   }
 
   /**
-   * Writes what was queued — instance updates, deadline changes, outbox rows — just before the commit.
-   * @throws DeferredConflictError naming the first message that changed an instance someone else saved.
+   * Writes what was queued — instance inserts and updates with their deadline changes (one statement), the
+   * outbox rows (one) — just before the commit.
+   * @throws DeferredConflictError naming the first message whose instance another transaction saved, or
+   * started, first.
    */
   async flush(): Promise<void> {
+    const inserts = [...this.inserts.values()];
     const updates = [...this.updates.values()];
-    this.updates.clear();
-    const saved = await updateInstances(this.client, updates);
-    const lost = updates.filter((u) => !saved.has(u.instance.id)).sort((a, b) => a.unit - b.unit)[0];
-    if (lost) {
-      const i = lost.instance;
-      throw new DeferredConflictError(
-        `saga ${i.type} ${i.id} was changed by another transaction (expected version ${lost.expected})`,
-        lost.unit,
-        { sagaType: i.type, sagaId: i.id, expectedVersion: lost.expected },
-      );
-    }
     const deadlines = [...this.deadlines.values()];
+    this.inserts.clear();
+    this.updates.clear();
     this.deadlines.clear();
-    await changeDeadlines(this.client, deadlines);
+    const written = await writeInstanceChanges(this.client, {
+      inserts: inserts.map((n) => n.instance),
+      updates,
+      deadlines,
+    });
+    const lost = [
+      ...inserts
+        .filter((n) => !written.inserted.has(n.instance.id))
+        .map((n) => ({
+          unit: n.unit,
+          message: `another transaction started saga ${n.instance.type} for correlation key ${n.instance.correlationKey} first`,
+          context: { sagaType: n.instance.type, correlationKey: n.instance.correlationKey },
+        })),
+      ...updates
+        .filter((u) => !written.updated.has(u.instance.id))
+        .map((u) => ({
+          unit: u.unit,
+          message: `saga ${u.instance.type} ${u.instance.id} was changed by another transaction (expected version ${u.expected})`,
+          context: { sagaType: u.instance.type, sagaId: u.instance.id, expectedVersion: u.expected },
+        })),
+    ].sort((a, b) => a.unit - b.unit)[0];
+    if (lost) throw new DeferredConflictError(lost.message, lost.unit, lost.context);
     const rows = this.outbox.splice(0);
     await this.writer.write(this.client, rows);
   }

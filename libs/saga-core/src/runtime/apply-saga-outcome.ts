@@ -42,12 +42,13 @@ export async function applySagaOutcome(
 ): Promise<void> {
   const i = outcome.instance;
   if (!i) return;
-  // a new instance is inserted now (its associations and deadlines refer to it); an existing one is
-  // updated with the transaction's other writes just before the commit
-  if (outcome.created) {
+  // a new instance that associates keys is inserted now (the associations refer to it); any other is
+  // inserted or updated with the transaction's other writes just before the commit
+  if (outcome.created && outcome.associate?.length) {
     await saveInstance(tx.client, i, true);
     tx.saved(i);
-  } else tx.update(i);
+  } else if (outcome.created) tx.insert(i);
+  else tx.update(i);
   await saveAssociationsOf(tx.client, outcome);
   const traceparent = cause.traceparent ?? traceOf(i);
   const headers = { correlationId: i.correlationId, causationId: cause.messageId, sagaType: i.type };
