@@ -46,6 +46,10 @@ export async function runDbosPeer(options: {
       username: decodeURIComponent(url.username) || 'postgres',
       password: decodeURIComponent(url.password) || undefined,
       max: 20,
+      // postgres.js 3.4.9 can send a transaction's BEGIN without reserving its connection when the BEGIN
+      // fills a connection's pipeline (porsager/postgres#1189, #823): with 128 workflows on 20
+      // connections the run failed with UNSAFE_TRANSACTION. A pipeline this deep is never full here.
+      max_pipeline: 100_000,
     };
     await PostgresDataSource.initializeDBOSSchema(pgOptions);
     const ds = new PostgresDataSource('bench-app', pgOptions);
@@ -53,11 +57,14 @@ export async function runDbosPeer(options: {
     const reserve = ds.registerTransaction(
       async (order: BenchOrder): Promise<boolean> => {
         const sql = ds.client;
-        for (const item of [...order.items].sort((a, b) => a.sku.localeCompare(b.sku))) {
-          const rows =
-            await sql`update stock set available = available - ${item.quantity} where sku = ${item.sku} and available >= ${item.quantity} returning sku`;
-          if (rows.length === 0) return false; // the transaction rolls back the earlier items
+        // returning normally commits, so nothing is changed until every item is known to be in stock
+        const items = [...order.items].sort((a, b) => a.sku.localeCompare(b.sku));
+        for (const item of items) {
+          const [row] = await sql`select available from stock where sku = ${item.sku} for update`;
+          if (!row || Number(row.available) < item.quantity) return false;
         }
+        for (const item of items)
+          await sql`update stock set available = available - ${item.quantity} where sku = ${item.sku}`;
         await sql`insert into reservation (order_id) values (${order.orderId})`;
         return true;
       },
