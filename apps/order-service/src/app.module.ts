@@ -30,6 +30,8 @@ export class AppModule {
           kafka: { brokers: config.KAFKA_BROKERS },
           codec: config.codec,
           catalog: orderCatalog,
+          // the saga's approval step and its reply are this service's own: no Kafka round trip for them
+          consumer: { deliverInProcess: true },
           logger,
         }),
         SagaflowModule.forFeature([OrderFulfilment]),

@@ -60,6 +60,13 @@ export interface SagaflowConfig {
     heartbeatInterval?: Duration;
     /** A new consumer group starts at the earliest offset (default true: nothing before start-up is skipped). */
     fromBeginning?: boolean;
+    /**
+     * A message emitted in a consuming transaction is also applied, in that same transaction, by this
+     * service's own consumers that want it (default false): a saga and a step handled by its own service
+     * cost no Kafka round trip. The message is still published; its Kafka copy is then a duplicate. It may
+     * overtake records of the same key still on their way through Kafka (docs/decisions/0067).
+     */
+    deliverInProcess?: boolean;
   };
   deadlines?: {
     /** How often the scheduler looks for due deadlines (default 1s). */
@@ -107,6 +114,7 @@ export interface ResolvedSagaflowConfig {
     readonly sessionTimeoutMs: number;
     readonly heartbeatIntervalMs: number;
     readonly fromBeginning: boolean;
+    readonly deliverInProcess: boolean;
   };
   readonly deadlines: {
     readonly pollIntervalMs: number;
@@ -185,6 +193,7 @@ const schema = z.strictObject({
       sessionTimeout: duration.optional(),
       heartbeatInterval: duration.optional(),
       fromBeginning: z.boolean().default(true),
+      deliverInProcess: z.boolean().default(false),
     })
     .default({
       concurrency: 16,
@@ -193,6 +202,7 @@ const schema = z.strictObject({
       partitionsConsumedConcurrently: 4,
       retry: { attempts: 5 },
       fromBeginning: true,
+      deliverInProcess: false,
     }),
   deadlines: z
     .strictObject({
@@ -283,6 +293,7 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
       sessionTimeoutMs,
       heartbeatIntervalMs,
       fromBeginning: c.consumer.fromBeginning,
+      deliverInProcess: c.consumer.deliverInProcess,
     },
     deadlines: {
       pollIntervalMs: ms(c.deadlines.pollInterval, 1_000),

@@ -3,6 +3,7 @@ import type { ConsumedRecord } from '../runtime/dead-letter';
 import { RetriesExhausted, retryInFreshTransactions } from '../runtime/retry-in-fresh-transactions';
 import { applyTogether, type BatchUnit, type UnitResult } from './apply-together';
 import { deadLetterRecord, type DeadLetterDeps } from './dead-letter-record';
+import type { InProcessDelivery } from './deliver-in-process';
 import { recordFields } from './record-fields';
 import type { TransactionGate } from './transaction-gate';
 import { reportResult } from './report-result';
@@ -11,6 +12,8 @@ import { reportResult } from './report-result';
 export interface ApplyAloneDeps extends DeadLetterDeps {
   writer: OutboxWriter;
   gate: TransactionGate;
+  /** Set when the service delivers what it emits to its own consumers in process. */
+  inProcess?: InProcessDelivery;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function applyAlone(
             d.writer,
             [{ ...unit, consumers: [consumer] }],
             new Date(),
+            d.inProcess,
           );
           if (!outcome.ok) throw outcome.error;
           committedAt = outcome.committedAt;

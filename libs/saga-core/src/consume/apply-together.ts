@@ -4,6 +4,12 @@ import type { IncomingMessage } from '../engine/saga-outcome';
 import type { ApplyResult, RecordConsumer } from '../runtime/record-consumer';
 import { inboxKey, recordInboxAndLoad } from '../store/record-inbox-and-load';
 import { ConsumingTransaction, DeferredConflictError } from './consuming-transaction';
+import {
+  deliverInProcess,
+  InProcessDeliveryFailed,
+  type DeliveredInProcess,
+  type InProcessDelivery,
+} from './deliver-in-process';
 
 /** One decoded record of a batch and the consumers that want it. */
 export interface BatchUnit {
@@ -31,6 +37,9 @@ export type TogetherOutcome =
  * and a second record for an instance sees the first one's change), all outbox rows in one insert, one
  * commit. The first unit that throws rolls everything back and is named, so the caller can replay the
  * others without it and give it retries of its own (docs/decisions/0039).
+ * With `inProcess`, what the units emit is applied in the same transaction by the service's own consumers
+ * that want it (docs/decisions/0067); when one fails there, the transaction is replayed delivering nothing
+ * in process, so what it emitted meets its failure through Kafka, on its own, never as its cause's.
  * @param units distinct message ids (the caller drops a batch's repeats first).
  */
 export async function applyTogether(
@@ -38,6 +47,21 @@ export async function applyTogether(
   writer: OutboxWriter,
   units: readonly BatchUnit[],
   now: Date,
+  inProcess?: InProcessDelivery,
+): Promise<TogetherOutcome> {
+  const outcome = await attempt(pool, writer, units, now, inProcess);
+  if (outcome.ok || !(outcome.error instanceof InProcessDeliveryFailed)) return outcome;
+  // the ids of what a transaction emits are new on every attempt: the replay delivers nothing in process
+  inProcess!.fellBack(outcome.error);
+  return attempt(pool, writer, units, now, undefined);
+}
+
+async function attempt(
+  pool: Pool,
+  writer: OutboxWriter,
+  units: readonly BatchUnit[],
+  now: Date,
+  inProcess: InProcessDelivery | undefined,
 ): Promise<TogetherOutcome> {
   let client;
   try {
@@ -68,6 +92,7 @@ export async function applyTogether(
     const isFresh = (u: BatchUnit, c: RecordConsumer) =>
       fresh.has(inboxKey(c.name, u.message.headers.messageId));
     const results: UnitResult[][] = [];
+    const delivered: DeliveredInProcess[] = [];
     for (let i = 0; i < units.length; i++) {
       const u = units[i]!;
       failed = i;
@@ -75,14 +100,25 @@ export async function applyTogether(
       const out: UnitResult[] = [];
       for (const c of u.consumers) {
         consumer = c.name;
-        out.push(isFresh(u, c) ? await c.apply(tx, u.message, now) : 'duplicate');
+        if (!isFresh(u, c)) {
+          out.push('duplicate');
+          continue;
+        }
+        const mark = tx.emittedCount;
+        out.push(await c.apply(tx, u.message, now));
+        if (inProcess) await deliverInProcess(tx, inProcess, tx.emittedSince(mark), now, delivered);
       }
       results.push(out);
     }
     failed = undefined;
     await tx.flush();
     await client.query('commit');
-    return { ok: true, results, committedAt: Date.now() };
+    const committedAt = Date.now();
+    if (delivered.length > 0) {
+      for (const { message } of delivered) inProcess!.applied.add(message.headers.messageId);
+      inProcess!.report(delivered);
+    }
+    return { ok: true, results, committedAt };
   } catch (error) {
     // a version check of the writes at the end belongs to the message that made the change
     if (error instanceof DeferredConflictError) {

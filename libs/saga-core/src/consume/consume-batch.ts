@@ -23,6 +23,7 @@ import {
 import { applyAlone } from './apply-alone';
 import { applyTogether, type BatchUnit } from './apply-together';
 import { deadLetterRecord } from './dead-letter-record';
+import type { InProcessDelivery } from './deliver-in-process';
 import { readRecord } from './read-record';
 import type { TransactionGate } from './transaction-gate';
 import { recordFields } from './record-fields';
@@ -55,6 +56,8 @@ export interface ConsumeBatchDeps {
   commit(topic: string, partition: number, offset: string): Promise<void>;
   /** Called after every transaction that committed: wakes the relay. Must not throw. */
   committed(): void;
+  /** Set when the service delivers what it emits to its own consumers in process (docs/decisions/0067). */
+  inProcess?: InProcessDelivery;
 }
 
 /**
@@ -138,6 +141,13 @@ async function readAndDecode(
       continue;
     }
     const h = verdict.headers;
+    // applied in process by this process when it was emitted (its inbox rows committed then)
+    if (d.inProcess?.applied.has(h.messageId)) {
+      d.inProcess.applied.delete(h.messageId);
+      for (const c of verdict.consumers) d.metrics.messageHandled(h.messageType, c.name, 'in_process_copy');
+      done[index] = true;
+      continue;
+    }
     let payload: unknown;
     try {
       payload = await retryInFreshTransactions(
@@ -190,7 +200,9 @@ async function applyChunk(
   for (let outages = 0; together.length > 0;) {
     if (!active()) throw new RetryAborted();
     const stops = together.flatMap((u) => u.consumers.map((c) => d.metrics.timeHandler(c.name)));
-    const outcome = await d.gate.run(() => applyTogether(d.pool, d.writer, together, new Date()));
+    const outcome = await d.gate.run(() =>
+      applyTogether(d.pool, d.writer, together, new Date(), d.inProcess),
+    );
     for (const stop of stops) stop();
     if (outcome.ok) {
       d.committed();

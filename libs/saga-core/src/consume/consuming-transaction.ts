@@ -59,11 +59,21 @@ export class ConsumingTransaction {
     return prepared.map((p) => p.entry.messageId!);
   }
 
-  /** Caches what the transaction's first statement read: the instances of these pairs, absent or not. */
+  /** How many entries were queued so far: a mark for {@link ConsumingTransaction.emittedSince}. */
+  get emittedCount(): number {
+    return this.outbox.length;
+  }
+
+  /** The entries queued since `mark` (an {@link ConsumingTransaction.emittedCount}), in order. */
+  emittedSince(mark: number): readonly PreparedOutboxEntry[] {
+    return this.outbox.slice(mark);
+  }
+
+  /** Caches what a statement of the transaction read: the instances of these pairs, absent or not. */
   preloaded(pairs: readonly InstancePair[], found: ReadonlyMap<string, SagaInstance>): void {
     for (const p of pairs) {
       const key = instanceKey(p.type, p.correlationKey);
-      if (!this.instances.has(key)) this.instances.set(key, found.get(key) ?? null);
+      if (!this.instances.has(key)) this.instances.set(key, this.latest(found.get(key)) ?? null);
     }
   }
 
@@ -72,9 +82,17 @@ export class ConsumingTransaction {
     const key = instanceKey(type, correlationKey);
     const known = this.instances.get(key);
     if (known !== undefined) return known ?? undefined;
-    const loaded = await loadInstance(this.client, type, correlationKey);
+    const loaded = this.latest(await loadInstance(this.client, type, correlationKey));
     this.instances.set(key, loaded ?? null);
     return loaded;
+  }
+
+  // Read mid-transaction by a key not seen yet (an associated one), a stored row can be older than what
+  // this transaction already changed and holds under another key: the newer one wins.
+  private latest(read: SagaInstance | undefined): SagaInstance | undefined {
+    if (!read) return read;
+    for (const known of this.instances.values()) if (known?.id === read.id) return known;
+    return read;
   }
 
   /** Records the instance as saved by this transaction. */

@@ -3,7 +3,15 @@ import type { LifecycleTransitionName } from '../engine/saga-outcome';
 
 /** How one handled message ended, the `outcome` label of `sagaflow_messages_handled_total`. */
 export type HandledOutcome =
-  'applied' | 'duplicate' | 'ignored' | 'discarded' | 'dead_lettered' | 'not_subscribed' | 'filtered';
+  | 'applied'
+  | 'applied_in_process'
+  | 'in_process_copy'
+  | 'duplicate'
+  | 'ignored'
+  | 'discarded'
+  | 'dead_lettered'
+  | 'not_subscribed'
+  | 'filtered';
 
 const sagaCounters: Partial<
   Record<

@@ -19,6 +19,8 @@ import {
 } from '../config/sagaflow-config';
 import { DefinitionPublished } from '../lifecycle/definition-message';
 import { consumeBatch } from '../consume/consume-batch';
+import { RecentIds } from '../consume/recent-ids';
+import { reportInProcess } from '../consume/report-in-process';
 import { TransactionGate } from '../consume/transaction-gate';
 import {
   hooksAsReactions,
@@ -220,6 +222,17 @@ export class SagaflowRuntime {
             logger: this.logger,
           }),
           committed: () => this.committed(),
+          ...(c.consumer.deliverInProcess
+            ? {
+                inProcess: {
+                  service: c.service,
+                  consumers,
+                  codec: this.codec,
+                  applied: new RecentIds(100_000),
+                  ...reportInProcess({ logger: this.logger, metrics: this.metrics }),
+                },
+              }
+            : {}),
         }),
       };
       await consumer.run(runConfig);

@@ -63,6 +63,8 @@ export function createParticipant(c: Contracts) {
       if (cmd.scenario === 'slow') await sleep(100);
       if (cmd.scenario === 'fail-ship')
         return void (await ctx.emit(c.ShipmentFailed, reply(cmd, 'no carrier')));
+      // the handler's own call fails every time: the command ends on the dead-letter topic
+      if (cmd.scenario === 'throw-ship') throw new Error('carrier API rejected the shipment');
       await effect(ctx, cmd, 'ship');
       await ctx.emit(c.ShipmentScheduled, reply(cmd));
     }
