@@ -59,7 +59,7 @@ describe('Effectively once (guarantee 2), in process: a service applies what it 
   const handled = async (outcome: string) =>
     metricValue(await runtime.metrics.registry.metrics(), 'sagaflow_messages_handled_total', { outcome });
 
-  it('the whole saga runs in the transaction of its starting event; the Kafka copies change nothing', async () => {
+  it('the whole saga runs in the business transaction that emits its starting event; the Kafka copies change nothing', async () => {
     const before = {
       inProcess: await handled('applied_in_process'),
       copies: await handled('in_process_copy'),
@@ -69,17 +69,17 @@ describe('Effectively once (guarantee 2), in process: a service applies what it 
     await placeOrder(suite, runtime.transactions, orderId);
     const instance = await waitForStatus(suite, orderId, 'COMPLETED');
     expect(instance.completed_steps).toEqual(['reserveStock', 'chargePayment', 'scheduleShipment']);
-    // three commands and three replies, none of them through Kafka first
-    expect((await handled('applied_in_process')) - before.inProcess).toBe(6);
-    // every message the saga emitted and every reply committed with the saga's start, in one transaction
+    // the starting event, three commands and three replies, none of them through Kafka first
+    expect((await handled('applied_in_process')) - before.inProcess).toBe(7);
+    // the order, the saga's start, every command and every reply committed in one transaction
     const { rows } = await suite.orderDb.query<{ rows: number; txs: number }>(
       `select count(*)::int as rows, count(distinct xmin::text)::int as txs from sagaflow.inbox`,
     );
     expect(rows[0]).toEqual({ rows: 7, txs: 1 });
-    // the six Kafka copies arrive later and are passed over without a transaction
-    await waitFor(async () => (await handled('in_process_copy')) - before.copies >= 6, {
+    // the seven Kafka copies arrive later and are passed over without a transaction
+    await waitFor(async () => (await handled('in_process_copy')) - before.copies >= 7, {
       timeoutMs: 30_000,
-      description: 'the Kafka copies of the six messages to be passed over',
+      description: 'the Kafka copies of the seven messages to be passed over',
     });
     expect((await handled('duplicate')) - before.dup).toBe(0);
     expect(await effectsOf(suite.orderDb, orderId)).toEqual(['reserve', 'charge', 'ship']);

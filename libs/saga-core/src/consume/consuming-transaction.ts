@@ -59,6 +59,11 @@ export class ConsumingTransaction {
     return prepared.map((p) => p.entry.messageId!);
   }
 
+  /** Queues entries already prepared (validated, ids given) by another transaction object. */
+  queue(prepared: readonly PreparedOutboxEntry[]): void {
+    this.outbox.push(...prepared);
+  }
+
   /** How many entries were queued so far: a mark for {@link ConsumingTransaction.emittedSince}. */
   get emittedCount(): number {
     return this.outbox.length;

@@ -19,6 +19,7 @@ import {
 } from '../config/sagaflow-config';
 import { DefinitionPublished } from '../lifecycle/definition-message';
 import { consumeBatch } from '../consume/consume-batch';
+import type { InProcessDelivery } from '../consume/deliver-in-process';
 import { RecentIds } from '../consume/recent-ids';
 import { reportInProcess } from '../consume/report-in-process';
 import { TransactionGate } from '../consume/transaction-gate';
@@ -171,6 +172,17 @@ export class SagaflowRuntime {
     }
     for (const h of handlers) add(h.messageType.name, new HandlerConsumer(c.service, h, c.consumer.retry));
     const topics = [...new Set([...consumers.keys()].map((name) => this.catalog.get(name).topic))].sort();
+    const inProcess: InProcessDelivery | undefined = c.consumer.deliverInProcess
+      ? {
+          service: c.service,
+          consumers,
+          codec: this.codec,
+          // a copy arrives within moments; 100k ids cover minutes of the fastest traffic seen here
+          applied: new RecentIds(100_000),
+          ...reportInProcess({ logger: this.logger, metrics: this.metrics }),
+        }
+      : undefined;
+    if (inProcess) this.transactions.deliverInProcess(inProcess);
 
     await runMigrations(this.pool, [outboxMigrations, sagaMigrations]);
     await ensureSagaflowTopics(this.kafka, topics, c.topics);
@@ -222,17 +234,7 @@ export class SagaflowRuntime {
             logger: this.logger,
           }),
           committed: () => this.committed(),
-          ...(c.consumer.deliverInProcess
-            ? {
-                inProcess: {
-                  service: c.service,
-                  consumers,
-                  codec: this.codec,
-                  applied: new RecentIds(100_000),
-                  ...reportInProcess({ logger: this.logger, metrics: this.metrics }),
-                },
-              }
-            : {}),
+          ...(inProcess ? { inProcess } : {}),
         }),
       };
       await consumer.run(runConfig);

@@ -1,5 +1,8 @@
-import { newMessageId, type MessageType, type OutboxWriter } from '@sagaflow/outbox-relay';
+import { newMessageId, type MessageType, type OutboxEntry, type OutboxWriter } from '@sagaflow/outbox-relay';
 import type { Pool, PoolClient } from 'pg';
+import { ConsumingTransaction } from '../consume/consuming-transaction';
+import { deliverBeforeCommit } from '../consume/deliver-before-commit';
+import type { DeliveredInProcess, InProcessDelivery } from '../consume/deliver-in-process';
 import { inTransaction } from './in-transaction';
 import { childTraceparent, newTraceparent } from './trace-context';
 
@@ -35,12 +38,19 @@ export interface TransactionScope {
  * });
  */
 export class SagaflowTransactions {
+  private inProcess: InProcessDelivery | undefined;
+
   /** @internal built by the runtime */
   constructor(
     private readonly pool: Pool,
     private readonly writer: OutboxWriter,
     private readonly committed: () => void = () => undefined,
   ) {}
+
+  /** @internal set by the runtime once its consumers are known, when it delivers in process */
+  deliverInProcess(delivery: InProcessDelivery): void {
+    this.inProcess = delivery;
+  }
 
   /**
    * Runs `fn` in one transaction; commits when it resolves, rolls back when it throws.
@@ -49,24 +59,40 @@ export class SagaflowTransactions {
   run<T>(fn: (tx: TransactionScope) => Promise<T>, options: { correlationId?: string } = {}): Promise<T> {
     const correlationId = options.correlationId ?? newMessageId();
     const trace = newTraceparent();
-    const result = inTransaction(this.pool, (client) =>
-      fn({
+    const entry = <P>(type: MessageType<P>, payload: P, opts: EmitOptions): OutboxEntry => ({
+      type: type as MessageType,
+      payload,
+      correlationId: opts.correlationId ?? correlationId,
+      traceparent: childTraceparent(trace),
+      ...(opts.key === undefined ? {} : { key: opts.key }),
+    });
+    const inProcess = this.inProcess;
+    let delivered: DeliveredInProcess[] = [];
+    const result = inTransaction(this.pool, async (client) => {
+      if (!inProcess)
+        return fn({
+          client,
+          correlationId,
+          emit: async (type, payload, opts = {}) =>
+            (await this.writer.append(client, entry(type, payload, opts)))[0]!,
+        });
+      // the messages are validated at emit and written at the end, after the service's own consumers
+      // applied them (docs/decisions/0067)
+      const tx = new ConsumingTransaction(client, this.writer);
+      const value = await fn({
         client,
         correlationId,
-        emit: async <P>(type: MessageType<P>, payload: P, opts: EmitOptions = {}) => {
-          const [id] = await this.writer.append(client, {
-            type: type as MessageType,
-            payload,
-            correlationId: opts.correlationId ?? correlationId,
-            traceparent: childTraceparent(trace),
-            ...(opts.key === undefined ? {} : { key: opts.key }),
-          });
-          return id!;
-        },
-      }),
-    );
+        emit: async (type, payload, opts = {}) => tx.emit([entry(type, payload, opts)])[0]!,
+      });
+      delivered = await deliverBeforeCommit(tx, this.writer, inProcess);
+      return value;
+    });
     // the relay reads at once instead of at its next poll
     return result.then((value) => {
+      if (delivered.length > 0) {
+        for (const { message } of delivered) inProcess!.applied.add(message.headers.messageId);
+        inProcess!.report(delivered);
+      }
       this.committed();
       return value;
     });
