@@ -129,6 +129,19 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
     const instance = await waitForStatus(suite, orderId, 'COMPENSATED');
     expect(await effectsOf(suite.participantDb, orderId)).toEqual(['reserve', 'release', 'charge', 'refund']);
     expect(instance.steps.chargePayment?.status).toBe('COMPENSATED');
+    // the reply was sent outside a handler, and still names the command it answers and its correlation
+    const command = await suite.orderDb.query<{ id: string; correlation_id: string }>(
+      `select distinct message_id::text as id, correlation_id from sagaflow.outbox where message_type = $1 and message_key = $2`,
+      [suite.contracts.ChargePayment.name, orderId],
+    );
+    const reply = await suite.participantDb.query<{ causation_id: string; correlation_id: string }>(
+      `select causation_id, correlation_id from sagaflow.outbox where message_type = $1 and message_key = $2`,
+      [suite.contracts.PaymentCharged.name, orderId],
+    );
+    expect(command.rows).toHaveLength(1);
+    expect(reply.rows).toEqual([
+      { causation_id: command.rows[0]!.id, correlation_id: command.rows[0]!.correlation_id },
+    ]);
   });
 
   it('a duplicated delivery changes nothing', async () => {

@@ -12,6 +12,11 @@ export interface EmitOptions {
   correlationId?: string;
   /** Overrides the type's key of the payload. */
   key?: string;
+  /**
+   * The message-id of the message this one answers or follows, when it is sent outside a handler (a late
+   * reply a person sends, a retry from an admin page), so the monitor's causation tree links it.
+   */
+  causationId?: string;
 }
 
 /** What {@link SagaflowTransactions.run}'s callback gets: the open transaction and the outbox. */
@@ -65,6 +70,7 @@ export class SagaflowTransactions {
       correlationId: opts.correlationId ?? correlationId,
       traceparent: childTraceparent(trace),
       ...(opts.key === undefined ? {} : { key: opts.key }),
+      ...(opts.causationId === undefined ? {} : { causationId: opts.causationId }),
     });
     const inProcess = this.inProcess;
     let delivered: DeliveredInProcess[] = [];

@@ -8,7 +8,7 @@ export const participantSchemaSql = /* sql */ `
   create table if not exists sample_effect (
     seq bigserial primary key, order_id text not null, action text not null, correlation_id text not null
   );
-  create table if not exists sample_pending (order_id text primary key, correlation_id text not null, amount int not null);`;
+  create table if not exists sample_pending (order_id text primary key, correlation_id text not null, command_id text not null, amount int not null);`;
 
 /**
  * A tiny participant for reserve / charge / ship and their compensations. The order's `scenario` tells it to
@@ -40,8 +40,8 @@ export function createParticipant(c: Contracts) {
       if (cmd.scenario === 'silent-charge') return;
       if (cmd.scenario === 'late-charge') {
         await ctx.client.query(
-          'insert into sample_pending (order_id, correlation_id, amount) values ($1, $2, $3) on conflict do nothing',
-          [cmd.orderId, ctx.headers.correlationId, cmd.amount],
+          'insert into sample_pending (order_id, correlation_id, command_id, amount) values ($1, $2, $3, $4) on conflict do nothing',
+          [cmd.orderId, ctx.headers.correlationId, ctx.headers.messageId, cmd.amount],
         );
         return;
       }
@@ -79,8 +79,8 @@ export async function answerLateCharge(
   orderId: string,
 ): Promise<void> {
   await tx.run(async (t) => {
-    const { rows } = await t.client.query<{ correlation_id: string; amount: number }>(
-      'delete from sample_pending where order_id = $1 returning correlation_id, amount',
+    const { rows } = await t.client.query<{ correlation_id: string; command_id: string; amount: number }>(
+      'delete from sample_pending where order_id = $1 returning correlation_id, command_id, amount',
       [orderId],
     );
     const row = rows[0];
@@ -92,7 +92,8 @@ export async function answerLateCharge(
     await t.emit(
       c.PaymentCharged,
       { orderId, amount: row.amount, reason: null },
-      { correlationId: row.correlation_id },
+      // sent outside a handler, it still names what it answers
+      { correlationId: row.correlation_id, causationId: row.command_id },
     );
   });
 }
