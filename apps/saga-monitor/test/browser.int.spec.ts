@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureTopics, newMessageId } from '@sagaflow/outbox-relay';
-import { waitFor } from '@sagaflow/stack';
+import { createDatabase, dropDatabase, uniqueDatabaseName, waitFor } from '@sagaflow/stack';
+import { Pool } from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningMonitor } from '../src/monitor';
@@ -9,6 +10,7 @@ import { launchChromium } from './support/browser';
 import { buildUi } from './support/build-ui';
 import { FlowTraffic, loyaltyTopic, type FakeCancellation } from './support/flow-traffic';
 import { createMonitorEnv, type MonitorEnv } from './support/monitor-env';
+import { realSagaService, realSagaType } from './support/real-saga-service';
 import { SagaTraffic, type FakeSaga } from './support/saga-traffic';
 
 const output = resolve(__dirname, '../test-output');
@@ -29,10 +31,12 @@ describe('the web UI shows sagas live in a real browser', () => {
   let stalled: FakeCancellation;
   let running: FakeSaga;
   const operatorToken = `operate-${newMessageId()}`;
+  let uiDir: string;
+  const cleanups: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
     mkdirSync(output, { recursive: true });
-    const uiDir = await buildUi(resolve(output, 'ui-build'));
+    uiDir = await buildUi(resolve(output, 'ui-build'));
     env = await createMonitorEnv(stack, 'browser');
     traffic = new SagaTraffic(env.kafka, env.topics, stack.schemaRegistryUrl);
     await ensureTopics(env.kafka, [{ topic: loyaltyTopic(env.topics), numPartitions: 1 }]);
@@ -57,6 +61,7 @@ describe('the web UI shows sagas live in a real browser', () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   });
   afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     await browser?.close();
     await traffic?.close();
     await env?.dispose();
@@ -265,4 +270,115 @@ describe('the web UI shows sagas live in a real browser', () => {
     expect(await row.getByTestId('action-reason-text').textContent()).toContain('customer called to cancel');
     await page.screenshot({ path: resolve(output, 'monitor-saga-cancel-pending.png'), fullPage: true });
   });
+  it("cancels a running saga of a real service: its steps are compensated in the timeline with the operator's reason", async () => {
+    // A saga-core service writes its lifecycle and definitions to the framework's own topics, which carry
+    // no prefix (docs/decisions/0076): a second monitor reads those, and this suite's service topics.
+    const prefix = `${env.topics.prefix}.real`;
+    const service = `ui-orders-${newMessageId().slice(-8)}`;
+    const serviceDbName = uniqueDatabaseName('monitor_ui_service');
+    const monitorDbName = uniqueDatabaseName('monitor_ui_real');
+    const serviceDb = await createDatabase(stack.databaseUrl, serviceDbName);
+    const monitorDb = await createDatabase(stack.databaseUrl, monitorDbName);
+    cleanups.push(() => dropDatabase(stack.databaseUrl, serviceDbName));
+    cleanups.push(() => dropDatabase(stack.databaseUrl, monitorDbName));
+    const real = realSagaService({
+      prefix,
+      service,
+      databaseUrl: serviceDb,
+      brokers: stack.kafkaBrokers,
+      registryUrl: stack.schemaRegistryUrl,
+    });
+    const framework = await env.start({
+      DATABASE_URL: monitorDb,
+      MONITOR_GROUP_ID: `${prefix}.monitor`,
+      MONITOR_LIFECYCLE_TOPIC: 'sagaflow.lifecycle',
+      MONITOR_DEFINITIONS_TOPIC: 'sagaflow.definitions',
+      MONITOR_TOPIC_PATTERN: `^(?:sagaflow\\.lifecycle|sagaflow\\.definitions|${prefix.replace(/[.-]/g, '\\$&')}\\..*)$`,
+      MONITOR_UI_DIR: uiDir,
+      MONITOR_OPERATOR_TOKEN: operatorToken,
+    });
+    cleanups.push(() => framework.stop());
+    await real.start();
+    cleanups.push(() => real.runtime.stop());
+    const topics = await suiteTopics(prefix);
+    cleanups.push(() => deleteTopics([...topics, `sagaflow.${service}.operator`]));
+
+    const orderId = `ui-${newMessageId().slice(-8)}`;
+    await real.placeOrder(orderId);
+    const db = new Pool({ connectionString: serviceDb, max: 1 });
+    cleanups.push(() => db.end());
+    const sagaId = await waitFor(
+      async () => {
+        const { rows } = await db.query<{ id: string; steps: Record<string, { status: string }> }>(
+          `select id, steps from sagaflow.saga_instance where type = $1 and correlation_key = $2`,
+          [realSagaType, orderId],
+        );
+        return rows[0]?.steps.scheduleShipment?.status === 'STARTED' ? rows[0].id : undefined;
+      },
+      { timeoutMs: 30_000, description: 'the real saga to wait for its shipment' },
+    );
+
+    await page.goto(`${framework.url}/sagas/${sagaId}`);
+    await waitFor(
+      async () => {
+        await page.reload();
+        await page
+          .getByTestId('saga-page')
+          .waitFor({ timeout: 10_000 })
+          .catch(() => undefined);
+        return (
+          (await page
+            .getByTestId('saga-status')
+            .textContent()
+            .catch(() => null)) === 'running'
+        );
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, description: 'the monitor to show the real saga running' },
+    );
+    await page.getByTestId('action-cancel').click({ timeout: 30_000 });
+    await page.getByTestId('action-reason').fill('customer called to cancel');
+    await page.getByTestId('action-operator').fill('alice');
+    await page.getByTestId('action-token').fill(operatorToken);
+    await page.getByTestId('action-submit').click();
+    const row = page.locator('[data-testid="timeline-action"][data-action="cancel"]');
+    await waitFor(
+      async () => {
+        await page.reload();
+        await page.getByTestId('saga-status').waitFor({ timeout: 10_000 });
+        return (
+          (await page.getByTestId('saga-status').textContent()) === 'compensated' &&
+          (await row.getByTestId('action-outcome').textContent()) === 'applied'
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 1000, description: 'the cancelled saga to show compensated' },
+    );
+    expect(await row.getByTestId('action-reason-text').textContent()).toContain('customer called to cancel');
+    // the two completed steps are undone; the shipment in flight was never done, so nothing undoes it
+    for (const step of ['reserveStock', 'chargePayment'])
+      expect(await page.locator(`[data-step="${step}"]`).getAttribute('data-back'), step).toBe('compensated');
+    const lifecycle = (await page.locator('table.compact').first().innerText()).split('\n');
+    const reason = 'cancelled by alice: customer called to cancel';
+    expect(lifecycle.filter((l) => l.includes('StepCompensated'))).toHaveLength(2);
+    expect(lifecycle.find((l) => l.includes('Compensating'))).toContain(reason);
+    expect(lifecycle.find((l) => l.includes('Compensated') && !l.includes('Step'))).toContain(reason);
+    await page.screenshot({ path: resolve(output, 'monitor-saga-cancelled.png'), fullPage: true });
+  }, 240_000);
+
+  /** The topics under `prefix` (the real service's). */
+  async function suiteTopics(prefix: string): Promise<string[]> {
+    const admin = env.kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async function deleteTopics(topics: string[]): Promise<void> {
+    const admin = env.kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+  }
 });

@@ -7,7 +7,7 @@ import {
 import type { PoolClient } from 'pg';
 import type { SagaInstance } from '../engine/saga-instance';
 import type { DeadlineRequest } from '../engine/saga-outcome';
-import { loadInstance } from '../store/load-instance';
+import { loadInstance, loadInstanceById } from '../store/load-instance';
 import { instanceKey, type InstancePair } from '../store/record-inbox-and-load';
 import { writeInstanceChanges, type DeadlineChange } from '../store/write-instance-changes';
 
@@ -89,6 +89,14 @@ export class ConsumingTransaction {
     if (known !== undefined) return known ?? undefined;
     const loaded = this.latest(await loadInstance(this.client, type, correlationKey));
     this.instances.set(key, loaded ?? null);
+    return loaded;
+  }
+
+  /** The instance with this id as this transaction last saw or saved it (an operator command names it so). */
+  async instanceById(id: string): Promise<SagaInstance | undefined> {
+    for (const known of this.instances.values()) if (known?.id === id) return known;
+    const loaded = await loadInstanceById(this.client, id);
+    if (loaded) this.instances.set(instanceKey(loaded.type, loaded.correlationKey), loaded);
     return loaded;
   }
 

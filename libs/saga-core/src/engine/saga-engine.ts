@@ -12,6 +12,8 @@ import {
 } from './apply-decision';
 import { Decision, SagaContext, type DecisionOp } from './decision';
 import { frozenCopy } from './deep-freeze';
+import type { OperatorCommandFields } from '../lifecycle/operator-commands';
+import { cancelByOperator, OperatorCommandName, resumeByOperator } from './operator-decisions';
 import { DeadlineName, terminalStatuses, type SagaInstance } from './saga-instance';
 import type { DueDeadline, IncomingMessage, SagaOutcome } from './saga-outcome';
 
@@ -150,6 +152,40 @@ export class SagaEngine<S = unknown> {
     } else {
       working.notes.push(`unknown deadline ${deadline.name}`);
     }
+    return this.finish(working, false);
+  }
+
+  /**
+   * Decides what an operator command (`sagaflow.CancelSaga`, `sagaflow.ResumeSaga`) does to `instance`,
+   * like any message: state and command in, new state and commands out (docs/decisions/0076). A command
+   * with no effect (the saga ended, compensates already, has nothing in flight) comes back `ignored` with why.
+   * @throws SagaflowError UNKNOWN_MESSAGE_TYPE for any other message type.
+   */
+  handleOperatorCommand(
+    instance: SagaInstance<S>,
+    message: IncomingMessage<OperatorCommandFields>,
+    now: Date,
+  ): SagaOutcome<S> {
+    this.assertOwn(instance);
+    const decide =
+      message.type === OperatorCommandName.cancel
+        ? cancelByOperator
+        : message.type === OperatorCommandName.resume
+          ? resumeByOperator
+          : undefined;
+    if (!decide)
+      throw new SagaflowError(
+        'UNKNOWN_MESSAGE_TYPE',
+        `${message.type} is not an operator command (expected ${OperatorCommandName.cancel} or ${OperatorCommandName.resume})`,
+      );
+    const working = new Working<S>(
+      this.definition,
+      cloneInstance(instance),
+      now,
+      `Saga ${this.definition.className} operator command ${message.type}`,
+      this.newMessageId,
+    );
+    decide(working, frozenCopy(message.payload));
     return this.finish(working, false);
   }
 

@@ -18,6 +18,8 @@ import {
   type SagaflowConfig,
 } from '../config/sagaflow-config';
 import { DefinitionPublished } from '../lifecycle/definition-message';
+import { operatorCommandTypes } from '../lifecycle/operator-commands';
+import { OperatorCommandConsumer } from '../operator/operator-command-consumer';
 import { consumeBatch } from '../consume/consume-batch';
 import type { InProcessDelivery } from '../consume/deliver-in-process';
 import { RecentIds } from '../consume/recent-ids';
@@ -105,6 +107,8 @@ export class SagaflowRuntime {
       SagaTransition,
       SagaTransitions,
       DefinitionPublished,
+      // what the saga monitor sends this service (docs/decisions/0076)
+      ...Object.values(operatorCommandTypes(c.service)),
     ]);
     this.pool = new Pool({
       connectionString: c.databaseUrl,
@@ -169,6 +173,11 @@ export class SagaflowRuntime {
       const consumer = new SagaConsumer(c.service, sagaType, registry, outcomeHooks);
       for (const type of registry.handledMessageTypes())
         if (registry.typesHandling(type).includes(sagaType)) add(type, consumer);
+    }
+    if (registry.definitions().length > 0) {
+      // a service that hosts sagas takes its operator's cancel and resume on its own operator topic
+      const operator = new OperatorCommandConsumer(c.service, registry, c.consumer.retry, outcomeHooks);
+      for (const type of Object.values(operatorCommandTypes(c.service))) add(type.name, operator);
     }
     for (const h of handlers) add(h.messageType.name, new HandlerConsumer(c.service, h, c.consumer.retry));
     const topics = [...new Set([...consumers.keys()].map((name) => this.catalog.get(name).topic))].sort();

@@ -1,6 +1,7 @@
 import { newMessageId, type MessageHeaders, type MessageType } from '@sagaflow/outbox-relay';
 import { toMilliseconds, type Duration } from '../declaration/duration';
 import { buildSagaDefinition, type SagaDefinition } from '../declaration/saga-definition';
+import { OperatorCommandName } from '../engine/operator-decisions';
 import { SagaEngine } from '../engine/saga-engine';
 import type { SagaInstance, SagaStatus } from '../engine/saga-instance';
 import type { LifecycleTransition, OutgoingMessage, SagaOutcome } from '../engine/saga-outcome';
@@ -90,6 +91,44 @@ export class SagaTestFixture {
     const message = { type: type.name, payload, headers: full };
     const key = this.engine.correlationKey(message);
     const outcome = this.engine.handleMessage(this.find(key), message, this.now);
+    this.apply(outcome);
+    return outcome;
+  }
+
+  /**
+   * Delivers an operator's `cancel` or `resume` (what the saga monitor sends, docs/decisions/0076) to the
+   * instance of a correlation key, as the runtime would.
+   * @returns the engine's outcome (`ignored` with why when the command has no effect).
+   * @throws Error when no instance has that key.
+   * @example f.operatorCommand('cancel', 'o1', { operator: 'alice', reason: 'customer called' });
+   */
+  operatorCommand(
+    kind: 'cancel' | 'resume',
+    correlationKey: string,
+    by: { operator: string; reason: string },
+  ): SagaOutcome {
+    const i = this.find(correlationKey);
+    if (!i) throw new Error(`SagaTestFixture: no ${this.definition.type} instance for key ${correlationKey}`);
+    const actionId = newMessageId(this.clock.getTime());
+    const payload = {
+      actionId,
+      sagaId: i.id,
+      sagaType: i.type,
+      operator: by.operator,
+      reason: by.reason,
+      requestedAt: this.clock.toISOString(),
+    };
+    const headers: MessageHeaders = {
+      messageId: actionId,
+      messageType: OperatorCommandName[kind],
+      correlationId: i.correlationId,
+      source: 'saga-test-fixture',
+      occurredAt: this.clock.toISOString(),
+      contentType: 'application/json',
+      sagaType: i.type,
+    };
+    const message = { type: OperatorCommandName[kind], payload, headers };
+    const outcome = this.engine.handleOperatorCommand(i, message, this.now);
     this.apply(outcome);
     return outcome;
   }

@@ -8,12 +8,13 @@ export const participantSchemaSql = /* sql */ `
   create table if not exists sample_effect (
     seq bigserial primary key, order_id text not null, action text not null, correlation_id text not null
   );
-  create table if not exists sample_pending (order_id text primary key, correlation_id text not null, command_id text not null, amount int not null);`;
+  create table if not exists sample_pending (order_id text primary key, correlation_id text not null, command_id text not null, amount int not null);
+  create table if not exists sample_outage (order_id text primary key);`;
 
 /**
  * A tiny participant for reserve / charge / ship and their compensations. The order's `scenario` tells it to
- * fail a step, to stay silent, to answer late (when the test says so), or to answer something the saga
- * cannot take (poison).
+ * fail a step, to stay silent, to answer late (when the test says so), to fail shipping while the test
+ * holds an outage (`outage-ship`), or to answer something the saga cannot take (poison).
  */
 export function createParticipant(c: Contracts) {
   class SampleParticipant {
@@ -65,6 +66,11 @@ export function createParticipant(c: Contracts) {
         return void (await ctx.emit(c.ShipmentFailed, reply(cmd, 'no carrier')));
       // the handler's own call fails every time: the command ends on the dead-letter topic
       if (cmd.scenario === 'throw-ship') throw new Error('carrier API rejected the shipment');
+      // the carrier is down for this order until the test ends the outage (a row in sample_outage)
+      if (cmd.scenario === 'outage-ship') {
+        const down = await ctx.client.query('select 1 from sample_outage where order_id = $1', [cmd.orderId]);
+        if (down.rowCount) throw new Error('carrier API is down');
+      }
       await effect(ctx, cmd, 'ship');
       await ctx.emit(c.ShipmentScheduled, reply(cmd));
     }
