@@ -214,6 +214,20 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
     expect(await instanceOf(suite, unknown)).toBeUndefined();
   });
 
+  it('a handler whose own call is refused (ECONNREFUSED) fails as a handler: dead-lettered after its retries, not waited out as a database outage', async () => {
+    const orderId = newOrderId('refused');
+    await placeOrder(suite, orders.transactions, orderId, 'refused-ship');
+    const dead = await readTopic(`${suite.env.prefix}.participant.commands.dlt`, (r) =>
+      r.some((m) => m.key?.toString() === orderId),
+    );
+    const record = dead.find((m) => m.key?.toString() === orderId)!;
+    expect(record.headers?.[Header.messageType]?.toString()).toContain('ScheduleShipment');
+    expect(record.headers?.[DeadLetterHeader.errorCode]?.toString()).toBe('HANDLER_FAILED');
+    expect(record.headers?.[DeadLetterHeader.attempts]?.toString()).toBe('3');
+    expect(record.headers?.[DeadLetterHeader.errorMessage]?.toString()).toContain('ECONNREFUSED');
+    expect(await effectsOf(suite.participantDb, orderId)).toEqual(['reserve', 'charge']);
+  });
+
   it('a poison message goes to the dead-letter topic with its error, the instance shows stuck, and the partition moves on', async () => {
     const poisoned = newOrderId('poison');
     const next = newOrderId('after-poison');

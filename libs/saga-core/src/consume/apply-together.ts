@@ -1,9 +1,11 @@
-import type { OutboxWriter } from '@sagaflow/outbox-relay';
+import type { OutboxWriter, SagaflowError } from '@sagaflow/outbox-relay';
 import type { Pool } from 'pg';
 import type { IncomingMessage } from '../engine/saga-outcome';
+import { isOutage, toSagaflowError, type ErrorSource } from '../runtime/classify-error';
 import type { ApplyResult, RecordConsumer } from '../runtime/record-consumer';
 import { inboxKey, recordInboxAndLoad } from '../store/record-inbox-and-load';
 import { ConsumingTransaction, DeferredConflictError } from './consuming-transaction';
+import { markingDatabaseErrors, raisedByDatabaseClient } from './database-client';
 import {
   deliverInProcess,
   InProcessDeliveryFailed,
@@ -23,13 +25,27 @@ export interface BatchUnit {
 /** What one consumer did with one unit. */
 export type UnitResult = ApplyResult | 'duplicate';
 
-/** How {@link applyTogether} ended. */
+/**
+ * How {@link applyTogether} ended. A failure's error is classified by where it came from (the handler or
+ * our database client, docs/decisions/0073), so DATABASE_UNAVAILABLE means the database is away.
+ */
 export type TogetherOutcome =
   | { ok: true; results: UnitResult[][]; committedAt: number }
   /** A unit's consumer threw: nothing was committed; the error belongs to `failed` (a position in `units`). */
-  | { ok: false; failed: number; consumer: string; error: unknown }
+  | { ok: false; failed: number; consumer: string; error: SagaflowError }
   /** The transaction failed outside any unit (begin, inbox, commit): nothing of it is known to be committed. */
-  | { ok: false; failed: undefined; consumer?: undefined; error: unknown };
+  | { ok: false; failed: undefined; consumer?: undefined; error: SagaflowError };
+
+type Attempt =
+  | { ok: true; results: UnitResult[][]; committedAt: number }
+  | {
+      ok: false;
+      failed: number | undefined;
+      consumer: string;
+      origin: string;
+      error: unknown;
+      source: ErrorSource;
+    };
 
 /**
  * Applies many records in one transaction: one statement that inserts the inbox rows, reporting the
@@ -49,11 +65,17 @@ export async function applyTogether(
   now: Date,
   inProcess?: InProcessDelivery,
 ): Promise<TogetherOutcome> {
-  const outcome = await attempt(pool, writer, units, now, inProcess);
-  if (outcome.ok || !(outcome.error instanceof InProcessDeliveryFailed)) return outcome;
-  // the ids of what a transaction emits are new on every attempt: the replay delivers nothing in process
-  inProcess!.fellBack(outcome.error);
-  return attempt(pool, writer, units, now, undefined);
+  let outcome = await attempt(pool, writer, units, now, inProcess);
+  if (!outcome.ok && outcome.error instanceof InProcessDeliveryFailed) {
+    // the ids of what a transaction emits are new on every attempt: the replay delivers nothing in process
+    inProcess!.fellBack(outcome.error);
+    outcome = await attempt(pool, writer, units, now, undefined);
+  }
+  if (outcome.ok) return outcome;
+  const error = toSagaflowError(outcome.error, outcome.origin, outcome.source);
+  return outcome.failed === undefined
+    ? { ok: false, failed: undefined, error }
+    : { ok: false, failed: outcome.failed, consumer: outcome.consumer, error };
 }
 
 async function attempt(
@@ -62,19 +84,30 @@ async function attempt(
   units: readonly BatchUnit[],
   now: Date,
   inProcess: InProcessDelivery | undefined,
-): Promise<TogetherOutcome> {
+): Promise<Attempt> {
+  const ours: ErrorSource = { from: 'sagaflow' };
   let client;
   try {
     client = await pool.connect();
   } catch (error) {
-    return { ok: false, failed: undefined, error };
+    return {
+      ok: false,
+      failed: undefined,
+      consumer: '',
+      origin: 'consuming transaction',
+      error,
+      source: ours,
+    };
   }
   let broken: Error | undefined;
   let failed: number | undefined;
   let consumer = '';
+  let origin = 'consuming transaction';
+  // set while a consumer (and the handler it calls) runs: what it throws is its own unless our client raised it
+  let inConsumer = false;
   try {
     await client.query('begin');
-    const tx = new ConsumingTransaction(client, writer);
+    const tx = new ConsumingTransaction(markingDatabaseErrors(client), writer);
     // a repeat's instance is read too, and not used: one statement is cheaper than two
     const pairs = units.flatMap((u) => u.consumers.flatMap((c) => c.instanceOf?.(u.message) ?? []));
     const { fresh, instances } = await recordInboxAndLoad(
@@ -100,17 +133,21 @@ async function attempt(
       const out: UnitResult[] = [];
       for (const c of u.consumers) {
         consumer = c.name;
+        origin = c.origin;
         if (!isFresh(u, c)) {
           out.push('duplicate');
           continue;
         }
         const mark = tx.emittedCount;
+        inConsumer = true;
         out.push(await c.apply(tx, u.message, now));
         if (inProcess) await deliverInProcess(tx, inProcess, tx.emittedSince(mark), now, delivered);
+        inConsumer = false;
       }
       results.push(out);
     }
     failed = undefined;
+    origin = 'consuming transaction';
     await tx.flush();
     await client.query('commit');
     const committedAt = Date.now();
@@ -123,13 +160,21 @@ async function attempt(
     // a version check of the writes at the end belongs to the message that made the change
     if (error instanceof DeferredConflictError) {
       failed = error.unit;
-      consumer = units[error.unit]?.consumers.find((c) => c.instanceOf)?.name ?? consumer;
+      const owner = units[error.unit]?.consumers.find((c) => c.instanceOf);
+      consumer = owner?.name ?? consumer;
+      origin = owner?.origin ?? origin;
     }
+    let connectionLost = false;
     await client.query('rollback').catch((rollbackError: Error) => {
       // a connection that cannot roll back is not given back to the pool
       broken = rollbackError;
+      connectionLost = isOutage(toSagaflowError(rollbackError, 'rollback'));
     });
-    return failed === undefined ? { ok: false, failed, error } : { ok: false, failed, consumer, error };
+    const source: ErrorSource =
+      inConsumer && !raisedByDatabaseClient(error) ? { from: 'handler', connectionLost } : ours;
+    // a connection the database could not serve (read-only after a failover, shutting down) is not reused
+    if (!broken && isOutage(toSagaflowError(error, origin, source))) broken = error as Error;
+    return { ok: false, failed, consumer, origin, error, source };
   } finally {
     client.release(broken);
   }

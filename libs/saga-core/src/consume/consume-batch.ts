@@ -10,7 +10,7 @@ import type { Histogram } from 'prom-client';
 import type { Pool } from 'pg';
 import type { SagaflowLogger } from '../observability/json-logger';
 import type { SagaflowMetrics } from '../observability/sagaflow-metrics';
-import { isOutage, toSagaflowError } from '../runtime/classify-error';
+import { isOutage } from '../runtime/classify-error';
 import type { ConsumedRecord, DeadLetterPublisher } from '../runtime/dead-letter';
 import type { RecordConsumer } from '../runtime/record-consumer';
 import {
@@ -214,7 +214,7 @@ async function applyChunk(
       });
       break;
     }
-    const error = toSagaflowError(outcome.error, 'batch transaction');
+    const error = outcome.error;
     if (isOutage(error)) {
       // the database is away for everyone: wait for it, and keep the batch together
       const delayMs = backoff(d.retry, ++outages);

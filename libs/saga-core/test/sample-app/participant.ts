@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { CommandHandler, type MessageContext, type SagaflowTransactions } from '../../src/index';
@@ -71,6 +73,8 @@ export function createParticipant(c: Contracts) {
         const down = await ctx.client.query('select 1 from sample_outage where order_id = $1', [cmd.orderId]);
         if (down.rowCount) throw new Error('carrier API is down');
       }
+      // the carrier's API refuses the connection every time: the handler's own call, not our database
+      if (cmd.scenario === 'refused-ship') await callCarrier(await closedCarrierUrl());
       await effect(ctx, cmd, 'ship');
       await ctx.emit(c.ShipmentScheduled, reply(cmd));
     }
@@ -111,6 +115,33 @@ export async function effectsOf(pool: Pool, orderId: string): Promise<string[]> 
     [orderId],
   );
   return rows.map((r) => r.action);
+}
+
+let closedUrl: Promise<string> | undefined;
+
+/** The URL of a port nothing listens on (one was bound and closed again): a call there is refused. */
+function closedCarrierUrl(): Promise<string> {
+  closedUrl ??= new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(`http://127.0.0.1:${port}/shipments`));
+    });
+  });
+  return closedUrl;
+}
+
+/** A POST to the carrier as a handler would make it; rejects with Node's socket error (`code` ECONNREFUSED). */
+function callCarrier(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve());
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 function reply(cmd: OrderCommand, reason: string | null = null) {
