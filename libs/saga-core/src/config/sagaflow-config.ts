@@ -52,6 +52,13 @@ export interface SagaflowConfig {
     partitionsConsumedConcurrently?: number;
     /** Retry of participants' and reactions' messages; sagas use their own `@Saga({ retry })`. */
     retry?: ConsumerRetryOptions;
+    /**
+     * How long a message keeps retrying optimistic-concurrency conflicts (another transaction changed its
+     * saga instance first) after its first one, before it is dead-lettered (default 30s, at most 1h).
+     * Conflicts do not use up `retry.attempts`: parallel replies to one saga conflict, and each of them is
+     * fine (docs/decisions/0074).
+     */
+    conflictTimeout?: Duration;
     /** Consumer group id (default: the service name). */
     groupId?: string;
     /** Kafka session timeout (default 30s). */
@@ -110,6 +117,7 @@ export interface ResolvedSagaflowConfig {
       readonly initialBackoffMs: number;
       readonly maxBackoffMs: number;
     };
+    readonly conflictTimeoutMs: number;
     readonly groupId: string;
     readonly sessionTimeoutMs: number;
     readonly heartbeatIntervalMs: number;
@@ -189,6 +197,7 @@ const schema = z.strictObject({
           maxBackoff: duration.optional(),
         })
         .default({ attempts: 5 }),
+      conflictTimeout: duration.optional(),
       groupId: z.string().min(1).optional(),
       sessionTimeout: duration.optional(),
       heartbeatInterval: duration.optional(),
@@ -257,6 +266,13 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
       { setting: 'consumer.retry.maxBackoff' },
     );
   }
+  const conflictTimeoutMs = ms(c.consumer.conflictTimeout, 30_000);
+  if (conflictTimeoutMs > 3_600_000) {
+    throw new ConfigError(
+      `Sagaflow config: consumer.conflictTimeout must be at most 1h (got ${conflictTimeoutMs} ms): the later messages of the key wait meanwhile`,
+      { setting: 'consumer.conflictTimeout' },
+    );
+  }
   const sessionTimeoutMs = ms(c.consumer.sessionTimeout, 30_000);
   const heartbeatIntervalMs = ms(c.consumer.heartbeatInterval, 3_000);
   if (heartbeatIntervalMs * 3 > sessionTimeoutMs) {
@@ -289,6 +305,7 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
       concurrentTransactions: c.consumer.concurrentTransactions,
       partitionsConsumedConcurrently: c.consumer.partitionsConsumedConcurrently,
       retry,
+      conflictTimeoutMs,
       groupId: c.consumer.groupId ?? c.service,
       sessionTimeoutMs,
       heartbeatIntervalMs,

@@ -23,7 +23,11 @@ describe('parseSagaflowConfig', () => {
       concurrency: 16,
       groupId: 'inventory-service',
       retry: { attempts: 5, initialBackoffMs: 100, maxBackoffMs: 5000 },
+      conflictTimeoutMs: 30_000,
     });
+    expect(
+      parseSagaflowConfig({ ...valid, consumer: { conflictTimeout: '2m' } }).consumer.conflictTimeoutMs,
+    ).toBe(120_000);
     expect(c.relay.enabled).toBe(true);
     expect(c.deadlines.pollIntervalMs).toBe(1000);
     expect(Object.isFrozen(c.consumer)).toBe(true);
@@ -52,6 +56,11 @@ describe('parseSagaflowConfig', () => {
     [
       { consumer: { retry: { initialBackoff: '2s', maxBackoff: '1s' } } },
       /consumer\.retry\.maxBackoff cannot be less than its initialBackoff/,
+    ],
+    [{ consumer: { conflictTimeout: 'forever' } }, /consumer\.conflictTimeout must be a positive duration/],
+    [
+      { consumer: { conflictTimeout: '2h' } },
+      /consumer\.conflictTimeout must be at most 1h \(got 7200000 ms\)/,
     ],
     // a misspelt setting must not start with the default in its place
     [{ consumer: { concurency: 0 } }, /consumer\.concurency is not a setting of consumer/],

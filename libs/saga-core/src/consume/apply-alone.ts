@@ -12,6 +12,8 @@ import { reportResult } from './report-result';
 export interface ApplyAloneDeps extends DeadLetterDeps {
   writer: OutboxWriter;
   gate: TransactionGate;
+  /** How long a record's conflicts are retried after its first one (docs/decisions/0074). */
+  conflictTimeoutMs: number;
   /** Set when the service delivers what it emits to its own consumers in process. */
   inProcess?: InProcessDelivery;
 }
@@ -50,6 +52,7 @@ export async function applyAlone(
         },
         {
           signal: d.signal,
+          conflictTimeoutMs: d.conflictTimeoutMs,
           onRetry: (error, attempt, delayMs) => {
             d.metrics.retried(h.messageType, consumer.name, error.code);
             d.logger.warn('message failed, retrying in a fresh transaction', {

@@ -44,6 +44,8 @@ export interface ConsumeBatchDeps {
   hops: Histogram<'stage'>;
   /** Retry of decoding (registry outages), dead-lettering and whole-transaction outages. */
   retry: RetrySettings;
+  /** How long a record's optimistic-concurrency conflicts are retried after its first one. */
+  conflictTimeoutMs: number;
   /** Most records applied in one transaction. */
   maxRecordsPerTransaction: number;
   /** The process's consuming transactions open at once (shared with the deadline scheduler). */

@@ -227,6 +227,7 @@ export class SagaflowRuntime {
           metrics: this.metrics,
           hops: hopHistogram(this.metrics.registry),
           retry: c.consumer.retry,
+          conflictTimeoutMs: c.consumer.conflictTimeoutMs,
           maxRecordsPerTransaction: c.consumer.maxRecordsPerTransaction,
           gate,
           concurrency: c.consumer.concurrency,
