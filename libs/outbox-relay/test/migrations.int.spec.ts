@@ -43,6 +43,7 @@ describe('runMigrations', () => {
       expect(rows).toEqual([
         { lib: 'outbox-relay', version: 1, name: 'create outbox' },
         { lib: 'outbox-relay', version: 2, name: 'wake the relay after commit, not from a trigger' },
+        { lib: 'outbox-relay', version: 3, name: 'escape the private-use mark of NUL in pending payloads' },
         { lib: 'spec-lib', version: 1, name: 'create thing' },
         { lib: 'spec-lib', version: 2, name: 'add column' },
       ]);

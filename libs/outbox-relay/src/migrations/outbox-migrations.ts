@@ -65,5 +65,17 @@ export const outboxMigrations: MigrationSet = Object.freeze({
         drop function sagaflow.outbox_notify();
       `,
     },
+    {
+      version: 3,
+      name: 'escape the private-use mark of NUL in pending payloads',
+      // From this version the writer stores NUL (which jsonb refuses) as U+E000 '0' and U+E000 itself as
+      // U+E000 'e' (docs/decisions/0075). Rows still pending from an older writer hold U+E000 unescaped:
+      // escaped here, so the relay reads them back as they were written. Published rows are never read again.
+      sql: /* sql */ `
+        update sagaflow.outbox
+           set payload = replace(payload::text, chr(57344), chr(57344) || 'e')::jsonb
+         where published_at is null and strpos(payload::text, chr(57344)) > 0;
+      `,
+    },
   ]),
 });

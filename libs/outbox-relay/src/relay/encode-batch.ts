@@ -3,6 +3,7 @@ import type { MessageCodec } from '../codec/message-codec';
 import { SagaflowError } from '../errors/sagaflow-error';
 import { toKafkaHeaders } from '../message/headers';
 import type { MessageCatalog } from '../message/message-catalog';
+import { fromOutboxJson } from '../writer/outbox-payload';
 import type { OutboxRow } from './outbox-row';
 
 /** A row ready to send. */
@@ -59,7 +60,7 @@ async function encodeRow(row: OutboxRow, catalog: MessageCatalog, codec: Message
   }
   let payload: unknown;
   try {
-    payload = type.avroType.fromString(row.payload);
+    payload = fromOutboxJson(type.avroType, row.payload);
   } catch (cause) {
     throw new SagaflowError(
       'CODEC_FAILED',

@@ -5,7 +5,7 @@ export interface OutboxRow {
   topic: string;
   key: string;
   messageType: string;
-  /** Avro JSON encoding of the payload, as written by the writer. */
+  /** Avro JSON encoding of the payload, NUL escaped, as written by the writer (`toOutboxJson`). */
   payload: string;
   correlationId: string;
   causationId: string | null;

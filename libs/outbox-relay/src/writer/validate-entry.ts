@@ -3,11 +3,14 @@ import type { MessageCatalog } from '../message/message-catalog';
 import { isUuid } from '../message/message-id';
 import type { MessageType } from '../message/message-type';
 import type { OutboxEntry } from './outbox-entry';
+import { nonFiniteNumberIn, toOutboxJson } from './outbox-payload';
 
-/** An entry that passed validation, with its key resolved. */
+/** An entry that passed validation, with its key resolved and its payload as the outbox stores it. */
 export interface ValidEntry {
   entry: OutboxEntry;
   key: string;
+  /** The `payload` column's text (docs/decisions/0075). */
+  payloadJson: string;
 }
 
 const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -51,6 +54,9 @@ export function validateEntry(entry: OutboxEntry, index: number, catalog?: Messa
     faults.push(field);
     messages.push(`${field} ${message}`);
   };
+  // Avro takes NaN and Infinity; JSON, and so the outbox, cannot: refused here rather than set aside later
+  const nonFinite = nonFiniteNumberIn(type.avroType, entry.payload);
+  if (nonFinite) fault(nonFinite, 'must be a finite number: the outbox stores payloads as JSON');
   let key: unknown;
   try {
     key = entry.key ?? type.key(entry.payload);
@@ -92,7 +98,7 @@ export function validateEntry(entry: OutboxEntry, index: number, catalog?: Messa
       messageType: type.name,
     });
   }
-  return { entry, key: key as string };
+  return { entry, key: key as string, payloadJson: toOutboxJson(type.avroType, entry.payload) };
 }
 
 function optionalString(

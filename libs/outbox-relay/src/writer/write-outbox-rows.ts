@@ -17,8 +17,8 @@ const insertSql = /* sql */ `
 
 /**
  * Inserts validated entries into `sagaflow.outbox` through the caller's client (so inside its
- * transaction), in the given order. The payload is stored as Avro's JSON encoding of the record, which
- * the relay turns back into the exact record at publish time.
+ * transaction), in the given order. The payload is stored as Avro's JSON encoding of the record, NUL
+ * escaped for jsonb (`toOutboxJson`), which the relay turns back into the exact record at publish time.
  * @returns the message ids, in entry order.
  */
 export async function writeOutboxRows(
@@ -33,7 +33,7 @@ export async function writeOutboxRows(
     rows.map(({ entry }) => entry.type.topic),
     rows.map(({ key }) => key),
     rows.map(({ entry }) => entry.type.name),
-    rows.map(({ entry }) => entry.type.avroType.toString(entry.payload)),
+    rows.map(({ payloadJson }) => payloadJson),
     rows.map(({ entry }) => entry.correlationId),
     rows.map(({ entry }) => entry.causationId ?? null),
     rows.map(({ entry }) => entry.sagaType ?? null),
