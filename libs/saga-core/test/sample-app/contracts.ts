@@ -4,7 +4,7 @@ import { defineMessage, type AnyMessageType } from '@sagaflow/outbox-relay';
 export interface OrderPlaced {
   orderId: string;
   amount: number;
-  /** Tells the participant how to behave: ok, fail-reserve, fail-charge, fail-ship, silent-charge, late-charge, outage-ship, poison-saga, slow. */
+  /** Tells the participant how to behave: ok, fail-reserve, fail-charge, fail-ship, silent-charge, late-charge, outage-ship, refused-ship, throw-ship, poison-saga, slow. */
   scenario: string;
 }
 export interface OrderCommand {
