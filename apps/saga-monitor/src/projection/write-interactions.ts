@@ -27,25 +27,34 @@ export async function writeInteractions(
   if (candidates.length === 0) return;
   // every row the batch wrote, copies and id-less records included: none of them was "seen before"
   const ranges = batchRanges(messages.filter((m) => !isDeadLetterTopic(m.topic)));
-  const ids = new Set<string>();
-  for (const m of candidates) {
-    ids.add(m.messageId!);
-    if (m.causationId !== null) ids.add(m.causationId);
-  }
+  const own = new Set(candidates.map((m) => m.messageId!));
+  const causes = [
+    ...new Set(
+      candidates.flatMap((m) => (m.causationId === null || own.has(m.causationId) ? [] : [m.causationId])),
+    ),
+  ];
   const parents = possibleParents(candidates);
-  // copies of the same message id are serialised by their partition's offset lock; only a cause and its
-  // effect can be applied concurrently, and this lock orders those
-  await client.query(`select pg_advisory_xact_lock(hashtext('sagaflow-monitor.interaction'))`);
   // one index probe per id, whatever the table's (lagging, during a catch-up) statistics say: "offset 0"
   // keeps each lateral lookup a parameterised index scan, where a plain join or "= any" was planned as a
   // scan of the whole table, a cost that grew with the projection (docs/decisions/0070)
-  const nodes = await client.query<StoredNode>(
-    /* sql */ `
+  const nodesOf = async (ids: string[]) =>
+    ids.length === 0
+      ? []
+      : (
+          await client.query<StoredNode>(
+            /* sql */ `
     select n.* from unnest($1::text[]) as q(id) cross join lateral (
       select message_id as "messageId", message_type as "messageType", source, topic, partition, "offset"
       from monitor.message m where m.message_id = q.id and m.topic not like '%.dlt' offset 0) n`,
-    [[...ids]],
-  );
+            [ids],
+          )
+        ).rows;
+  // the batch's own ids need no lock: copies of one message id share a key, hence a partition, and are
+  // serialised by that partition's offset lock
+  const ownNodes = await nodesOf([...own]);
+  // only a cause and its effect can be applied concurrently (other partitions), and this lock orders those
+  await client.query(`select pg_advisory_xact_lock(hashtext('sagaflow-monitor.interaction'))`);
+  const causeNodes = await nodesOf(causes);
   const children =
     parents.length === 0
       ? { rows: [] as StoredChild[] }
@@ -59,7 +68,7 @@ export async function writeInteractions(
         and m.message_id is not null offset 0) c`,
           [parents],
         );
-  const edges = deriveInteractions(candidates, nodes.rows, children.rows, ranges);
+  const edges = deriveInteractions(candidates, [...ownNodes, ...causeNodes], children.rows, ranges);
   if (edges.length === 0) return;
   const rows = countEdges(edges);
   await client.query(
