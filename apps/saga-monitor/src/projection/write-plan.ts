@@ -4,7 +4,8 @@ import { foldTransition } from './fold-transition';
 import type { BatchPlan } from './plan-batch';
 import type { TransitionRecord } from './read-transition';
 import type { SagaRow } from './saga-row';
-import { writeFlows, writeInteractions } from './write-flows';
+import { writeFlows } from './write-flows';
+import { writeInteractions } from './write-interactions';
 
 /** What writing a plan changed, for metrics and live updates after the commit. */
 export interface WrittenPlan {
