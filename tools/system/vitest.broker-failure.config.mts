@@ -1,6 +1,6 @@
 import { sagaflowProject } from '../../vitest.shared.mjs';
 
-// The broker-failure suite alone (left out of `npm test`, see vitest.config.mts): `npm run test:broker-failure`.
+// The broker-failure suite alone (it also runs in `npm test`): `npm run test:broker-failure`.
 export default sagaflowProject('system-broker-failure', {
   root: import.meta.dirname,
   include: ['test/broker-failure.e2e.spec.ts'],

@@ -5,7 +5,10 @@
 // Before anything connects: KafkaJS 2.2.4's request queue armed a negative timer (TimeoutNegativeWarning on
 // Node 23+, and a 1 ms wake-up loop per connection); see kafka/kafkajs-request-queue-fix.ts.
 import { applyKafkaJsRequestQueueFix } from './kafka/kafkajs-request-queue-fix';
+// …and a consumer stopped while its fetchers rebalance left one spinning (kafka/kafkajs-stopped-fetcher-fix.ts).
+import { applyKafkaJsStoppedFetcherFix } from './kafka/kafkajs-stopped-fetcher-fix';
 applyKafkaJsRequestQueueFix();
+applyKafkaJsStoppedFetcherFix();
 
 export {
   SagaflowError,

@@ -2,6 +2,7 @@ import { ensureTopics, type TopicCreation } from '@sagaflow/outbox-relay';
 import { ConfigResourceTypes, type Kafka } from 'kafkajs';
 import { definitionsTopic } from '../lifecycle/definition-message';
 import { lifecycleTopic } from '../lifecycle/saga-lifecycle-message';
+import { untilTopicsKnown } from './until-topics-known';
 
 /**
  * Creates the topics the service consumes and the framework's own: `sagaflow.lifecycle`, and
@@ -31,7 +32,7 @@ export async function ensureSagaflowTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const described = await untilKnown(() =>
+    const described = await untilTopicsKnown(() =>
       admin.describeConfigs({
         includeSynonyms: false,
         resources: [
@@ -56,22 +57,5 @@ export async function ensureSagaflowTopics(
     }
   } finally {
     await admin.disconnect();
-  }
-}
-
-const propagationDeadlineMs = 15_000;
-
-// On a cluster, a topic just created is known to its leaders before every broker has the metadata: the
-// broker asked may answer UNKNOWN_TOPIC_OR_PARTITION for a moment. Retry that one error briefly.
-async function untilKnown<T>(request: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + propagationDeadlineMs;
-  for (;;) {
-    try {
-      return await request();
-    } catch (error) {
-      const unknown = (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
-      if (!unknown || Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200)); // metadata propagates within a few hundred ms
-    }
   }
 }

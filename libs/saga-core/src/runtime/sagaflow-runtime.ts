@@ -51,6 +51,7 @@ import { rejoinOnLostCoordinator } from './rejoin-on-lost-coordinator';
 import { SagaConsumer } from './saga-consumer';
 import { SagaRegistry } from './saga-registry';
 import { SagaflowTransactions } from './sagaflow-transactions';
+import { untilTopicsKnown } from './until-topics-known';
 
 /** What a service runs: saga objects, participant/reaction objects, and low-level handlers (the Nest transport's). */
 export interface SagaflowRegistrations {
@@ -210,7 +211,8 @@ export class SagaflowRuntime {
       });
       this.consumer = consumer;
       await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning: c.consumer.fromBeginning });
+      // KafkaJS leaves its target topics as they were when a subscribe fails, so it can be asked again
+      await untilTopicsKnown(() => consumer.subscribe({ topics, fromBeginning: c.consumer.fromBeginning }));
       const runConfig: ConsumerRunConfig = {
         autoCommit: false,
         eachBatchAutoResolve: false,
