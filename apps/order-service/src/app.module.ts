@@ -30,8 +30,8 @@ export class AppModule {
           kafka: { brokers: config.KAFKA_BROKERS },
           codec: config.codec,
           catalog: orderCatalog,
-          // the saga's approval step and its reply are this service's own: no Kafka round trip for them
-          consumer: { deliverInProcess: true },
+          // delivery in process measured slower here (decision 0067: 67.9 vs 90.2 sagas/s in bench:sagas)
+          consumer: { deliverInProcess: false },
           logger,
         }),
         SagaflowModule.forFeature([OrderFulfilment]),
