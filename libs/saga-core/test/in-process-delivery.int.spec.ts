@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { waitFor } from '@sagaflow/stack';
-import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SagaflowRuntime } from '../src/index';
 import { createOrderSaga } from './sample-app/order-saga';
@@ -12,6 +12,7 @@ import {
   metricValue,
   newOrderId,
   placeOrder,
+  readTopic,
   waitForStatus,
   type SampleSuite,
 } from './support/sample-suite';
@@ -88,7 +89,7 @@ describe('Effectively once (guarantee 2), in process: a service applies what it 
   it('a message whose handler fails in process is left to its Kafka copy: it, not its cause, is dead-lettered', async () => {
     const orderId = newOrderId('inproc-throw');
     await placeOrder(suite, runtime.transactions, orderId, 'throw-ship');
-    const dead = await readTopic(`${suite.env.prefix}.participant.commands.dlt`, (records) =>
+    const dead = await readTopic(suite, readers, `${suite.env.prefix}.participant.commands.dlt`, (records) =>
       records.some((r) => r.key?.toString() === orderId),
     );
     const mine = dead.filter((r) => r.key?.toString() === orderId);
@@ -113,31 +114,4 @@ describe('Effectively once (guarantee 2), in process: a service applies what it 
       log.lines.some((l) => l.msg === 'message failed when applied in process; it is left to its Kafka copy'),
     ).toBe(true);
   });
-
-  /** Every record of `topic` so far, read by a fresh consumer group. */
-  async function readTopic(
-    topic: string,
-    until: (records: KafkaMessage[]) => boolean,
-  ): Promise<KafkaMessage[]> {
-    const kafka = new Kafka({
-      clientId: `${suite.env.id}-reader`,
-      brokers: suite.env.brokers,
-      logLevel: logLevel.NOTHING,
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    await waitFor(async () => (await admin.listTopics()).includes(topic), {
-      timeoutMs: 30_000,
-      description: `topic ${topic} to exist`,
-    });
-    await admin.disconnect();
-    const records: KafkaMessage[] = [];
-    const reader = kafka.consumer({ groupId: `${suite.env.id}-reader-${readers.length}` });
-    readers.push(reader);
-    await reader.connect();
-    await reader.subscribe({ topic, fromBeginning: true });
-    await reader.run({ eachMessage: async ({ message }) => void records.push(message) });
-    await waitFor(() => until(records), { timeoutMs: 60_000, description: `records on ${topic}` });
-    return records;
-  }
 });

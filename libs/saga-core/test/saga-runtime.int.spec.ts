@@ -13,6 +13,7 @@ import {
   metricValue,
   newOrderId,
   placeOrder,
+  readTopic,
   transitionsOf,
   waitForStatus,
   type SampleSuite,
@@ -43,28 +44,6 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
     await participant?.stop();
     await suite?.teardown();
   });
-
-  /** Every record of `topic` so far, read by a fresh consumer group. */
-  async function readTopic(
-    topic: string,
-    until: (records: KafkaMessage[]) => boolean,
-  ): Promise<KafkaMessage[]> {
-    const admin = suite.kafka.admin();
-    await admin.connect();
-    await waitFor(async () => (await admin.listTopics()).includes(topic), {
-      timeoutMs: 30_000,
-      description: `topic ${topic} to exist`,
-    });
-    await admin.disconnect();
-    const records: KafkaMessage[] = [];
-    const consumer = suite.kafka.consumer({ groupId: `${suite.env.id}-reader-${consumers.length}` });
-    consumers.push(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void records.push(message) });
-    await waitFor(() => until(records), { timeoutMs: 30_000, description: `records on ${topic}` });
-    return records;
-  }
 
   it('happy path: the three steps run in order and the saga completes', async () => {
     const orderId = newOrderId('happy');
@@ -152,10 +131,20 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
     const mine = (records: KafkaMessage[]) => records.filter((m) => m.key?.toString() === orderId);
     // three replies (reserved, charged, shipped) and three commands; copied once all are read
     const replies = [
-      ...(await readTopic(`${suite.env.prefix}.participant.events`, (r) => mine(r).length >= 3)),
+      ...(await readTopic(
+        suite,
+        consumers,
+        `${suite.env.prefix}.participant.events`,
+        (r) => mine(r).length >= 3,
+      )),
     ];
     const commands = [
-      ...(await readTopic(`${suite.env.prefix}.participant.commands`, (r) => mine(r).length >= 3)),
+      ...(await readTopic(
+        suite,
+        consumers,
+        `${suite.env.prefix}.participant.commands`,
+        (r) => mine(r).length >= 3,
+      )),
     ];
     const again = [
       ...mine(replies).map((m) => ({ topic: `${suite.env.prefix}.participant.events`, m })),
@@ -205,7 +194,7 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
         outcome: 'discarded',
       }),
     ).toBeGreaterThanOrEqual(1);
-    const dead = await readTopic(`${suite.env.prefix}.participant.events.dlt`, (r) =>
+    const dead = await readTopic(suite, consumers, `${suite.env.prefix}.participant.events.dlt`, (r) =>
       r.some((m) => m.headers?.[Header.messageId]?.toString() === faultedId),
     );
     const record = dead.find((m) => m.headers?.[Header.messageId]?.toString() === faultedId)!;
@@ -217,7 +206,7 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
   it('a handler whose own call is refused (ECONNREFUSED) fails as a handler: dead-lettered after its retries, not waited out as a database outage', async () => {
     const orderId = newOrderId('refused');
     await placeOrder(suite, orders.transactions, orderId, 'refused-ship');
-    const dead = await readTopic(`${suite.env.prefix}.participant.commands.dlt`, (r) =>
+    const dead = await readTopic(suite, consumers, `${suite.env.prefix}.participant.commands.dlt`, (r) =>
       r.some((m) => m.key?.toString() === orderId),
     );
     const record = dead.find((m) => m.key?.toString() === orderId)!;
@@ -242,7 +231,7 @@ describe('saga runtime on real Kafka and PostgreSQL', () => {
     );
     expect(stuck.stuck_code).toBe('HANDLER_FAILED');
     expect(stuck.stuck_reason).toContain('charge of -1 is negative');
-    const dead = await readTopic(`${suite.env.prefix}.participant.events.dlt`, (r) =>
+    const dead = await readTopic(suite, consumers, `${suite.env.prefix}.participant.events.dlt`, (r) =>
       r.some((m) => m.key?.toString() === poisoned),
     );
     const record = dead.find((m) => m.key?.toString() === poisoned)!;

@@ -8,7 +8,7 @@ import {
   type StackEndpoints,
 } from '@sagaflow/stack';
 import { ensureTopics } from '@sagaflow/outbox-relay';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { Pool } from 'pg';
 import type { SagaflowTransactions } from '../../src/index';
 import { createContracts, type Contracts } from '../sample-app/contracts';
@@ -159,4 +159,31 @@ export async function metricValue(
       total += Number(line.split(' ').at(-1));
   }
   return total;
+}
+
+/**
+ * Every record of `topic` so far, read by a fresh consumer group of the suite, once `until` holds. The
+ * reader is pushed to `readers` for the suite's afterAll to disconnect.
+ */
+export async function readTopic(
+  suite: SampleSuite,
+  readers: Consumer[],
+  topic: string,
+  until: (records: KafkaMessage[]) => boolean,
+): Promise<KafkaMessage[]> {
+  const admin = suite.kafka.admin();
+  await admin.connect();
+  await waitFor(async () => (await admin.listTopics()).includes(topic), {
+    timeoutMs: 30_000,
+    description: `topic ${topic} to exist`,
+  });
+  await admin.disconnect();
+  const records: KafkaMessage[] = [];
+  const reader = suite.kafka.consumer({ groupId: `${suite.env.id}-reader-${readers.length}` });
+  readers.push(reader);
+  await reader.connect();
+  await reader.subscribe({ topic, fromBeginning: true });
+  await reader.run({ eachMessage: async ({ message }) => void records.push(message) });
+  await waitFor(() => until(records), { timeoutMs: 60_000, description: `records on ${topic}` });
+  return records;
 }
