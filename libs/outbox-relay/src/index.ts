@@ -45,6 +45,7 @@ export { runMigrations } from './migrations/run-migrations';
 export { outboxMigrations, outboxNotifyChannel } from './migrations/outbox-migrations';
 export type { OutboxEntry } from './writer/outbox-entry';
 export { OutboxWriter, type OutboxWriterOptions, type PreparedOutboxEntry } from './writer/outbox-writer';
+export { defaultMaxMessageBytes } from './writer/validate-entry';
 export type { MessageCodec } from './codec/message-codec';
 export { AvroRegistryCodec, type AvroRegistryCodecOptions } from './codec/avro-registry-codec';
 export { JsonCodec } from './codec/json-codec';

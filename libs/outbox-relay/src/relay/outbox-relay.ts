@@ -18,7 +18,12 @@ import { encodeBatch } from './encode-batch';
 import { markPublished } from './mark-published';
 import type { OutboxRow } from './outbox-row';
 import { readPendingStats } from './pending-stats';
-import { publishBatch } from './publish-batch';
+import {
+  isRecordRejected,
+  publishBatch,
+  publishRecordByRecord,
+  type RecordByRecordOutcome,
+} from './publish-batch';
 import { parseRelayConfig, type OutboxRelayConfig, type ResolvedRelayConfig } from './relay-config';
 import { RelayEvents } from './relay-events';
 import { RelayMetrics } from './relay-metrics';
@@ -259,19 +264,38 @@ export class OutboxRelay {
         next.catch(() => undefined);
         if (!lock.isHeld) break;
         const started = performance.now();
-        await publishBatch(producer, send);
+        let sent = send;
+        let rejected: RecordByRecordOutcome['rejected'] = [];
+        try {
+          await publishBatch(producer, send);
+        } catch (error) {
+          if (!isRecordRejected(error)) throw error;
+          // Kafka refused a record itself: find which, set it aside, and let every other key go on
+          ({ sent, rejected } = await publishRecordByRecord(producer, send));
+        }
         const readToAck = (Date.now() - sentReadAt) / 1000;
-        for (let i = 0; i < send.length; i++) this.hops.observe({ stage: 'read_to_ack' }, readToAck);
+        for (let i = 0; i < sent.length; i++) this.hops.observe({ stage: 'read_to_ack' }, readToAck);
         this.published(
-          send.map((m) => m.row),
+          sent.map((m) => m.row),
           performance.now() - started,
         );
         faultPoint('relay.after-ack-before-mark');
         await settleMark();
-        mark = track(markPublished(pool, sending, this.config.retentionMs > 0));
-        marking = sending;
+        const marked = rejected.length === 0 ? sending : sent.map((m) => m.row.id);
+        mark = track(markPublished(pool, marked, this.config.retentionMs > 0));
+        marking = marked;
         this.failures = 0;
-        claimed = await next;
+        if (rejected.length === 0) {
+          claimed = await next;
+          continue;
+        }
+        for (const { message, error } of rejected) {
+          await this.setAside(message.row, error);
+          setAside = [...setAside, { topic: message.row.topic, key: message.row.key, id: message.row.id }];
+        }
+        // the read ahead did not know these keys were held back: it may hold their later rows
+        await next.catch(() => undefined);
+        claimed = await claim({ limit, inFlight: marking, setAside });
       }
     } finally {
       await settleMark();

@@ -3,7 +3,7 @@ import { ConfigError } from '../errors/sagaflow-error';
 import type { MessageCatalog } from '../message/message-catalog';
 import type { OutboxEntry } from './outbox-entry';
 import { newMessageId } from '../message/message-id';
-import { validateEntry, type ValidEntry } from './validate-entry';
+import { defaultMaxMessageBytes, validateEntry, type ValidEntry } from './validate-entry';
 import { writeOutboxRows } from './write-outbox-rows';
 
 /** Options of {@link OutboxWriter}. */
@@ -12,6 +12,12 @@ export interface OutboxWriterOptions {
   source: string;
   /** When given, only these types may be appended (the relay can only publish types it knows). */
   catalog?: MessageCatalog;
+  /**
+   * The largest payload accepted, in bytes of Avro (default {@link defaultMaxMessageBytes}): set it to the
+   * topics' `max.message.bytes` less the headers when the brokers allow more, or less, than Kafka's default.
+   * A larger message fails the business transaction here instead of being set aside by the relay.
+   */
+  maxMessageBytes?: number;
 }
 
 /**
@@ -26,6 +32,7 @@ export interface OutboxWriterOptions {
 export class OutboxWriter {
   private readonly source: string;
   private readonly catalog: MessageCatalog | undefined;
+  private readonly maxMessageBytes: number;
 
   /** @throws ConfigError when `source` is not a non-empty string. */
   constructor(options: OutboxWriterOptions) {
@@ -35,8 +42,16 @@ export class OutboxWriter {
         { setting: 'source' },
       );
     }
+    const max = options.maxMessageBytes ?? defaultMaxMessageBytes;
+    if (!Number.isInteger(max) || max < 1024) {
+      throw new ConfigError(
+        `OutboxWriter maxMessageBytes must be an integer of at least 1024 (got ${JSON.stringify(options.maxMessageBytes)})`,
+        { setting: 'maxMessageBytes' },
+      );
+    }
     this.source = options.source;
     this.catalog = options.catalog;
+    this.maxMessageBytes = max;
   }
 
   /**
@@ -53,7 +68,7 @@ export class OutboxWriter {
   async append(client: ClientBase, entries: OutboxEntry | readonly OutboxEntry[]): Promise<string[]> {
     const list = (Array.isArray(entries) ? entries : [entries]) as OutboxEntry[];
     if (list.length === 0) return [];
-    const valid = list.map((entry, index) => validateEntry(entry, index, this.catalog));
+    const valid = list.map((entry, index) => validateEntry(entry, index, this.catalog, this.maxMessageBytes));
     return writeOutboxRows(client, this.source, valid);
   }
 
@@ -65,7 +80,7 @@ export class OutboxWriter {
    */
   prepare(entries: readonly OutboxEntry[]): PreparedOutboxEntry[] {
     return entries.map((entry, index) => {
-      const valid = validateEntry(entry, index, this.catalog);
+      const valid = validateEntry(entry, index, this.catalog, this.maxMessageBytes);
       return { ...valid, entry: { ...valid.entry, messageId: valid.entry.messageId ?? newMessageId() } };
     });
   }

@@ -13,6 +13,12 @@ export interface ValidEntry {
   payloadJson: string;
 }
 
+/**
+ * The largest record a writer accepts by default, in bytes of Avro: under the 1,048,588 bytes Kafka's
+ * `message.max.bytes` allows by default, with room for the key and the contract headers.
+ */
+export const defaultMaxMessageBytes = 1_000_000;
+
 const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /**
@@ -21,7 +27,12 @@ const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/
  * @throws MessageValidationError naming the entry's index, its type and every field at fault.
  * @throws SagaflowError UNKNOWN_MESSAGE_TYPE when a catalog is given and does not hold the type.
  */
-export function validateEntry(entry: OutboxEntry, index: number, catalog?: MessageCatalog): ValidEntry {
+export function validateEntry(
+  entry: OutboxEntry,
+  index: number,
+  catalog?: MessageCatalog,
+  maxMessageBytes = defaultMaxMessageBytes,
+): ValidEntry {
   const type: MessageType | undefined = entry?.type;
   const at = `outbox entry ${index}`;
   if (!type || typeof type.name !== 'string' || typeof type.validate !== 'function') {
@@ -98,7 +109,20 @@ export function validateEntry(entry: OutboxEntry, index: number, catalog?: Messa
       messageType: type.name,
     });
   }
-  return { entry, key: key as string, payloadJson: toOutboxJson(type.avroType, entry.payload) };
+  const payloadJson = toOutboxJson(type.avroType, entry.payload);
+  // Avro takes at most 8 bytes for what JSON writes in one character (a double), so only a payload whose
+  // JSON is over an eighth of the limit can be over it: encoded exactly only then
+  if (payloadJson.length > maxMessageBytes / 8) {
+    const bytes = type.avroType.toBuffer(entry.payload).length;
+    if (bytes > maxMessageBytes) {
+      throw new MessageValidationError(
+        `${label}: payload is ${bytes} bytes as Avro, over the ${maxMessageBytes}-byte limit of one Kafka record (OutboxWriter maxMessageBytes)`,
+        ['payload'],
+        { index, messageType: type.name, bytes, maxMessageBytes },
+      );
+    }
+  }
+  return { entry, key: key as string, payloadJson };
 }
 
 function optionalString(
