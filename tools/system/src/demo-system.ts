@@ -10,7 +10,8 @@ import {
 } from '@sagaflow/stack';
 import { mainOf } from './ensure-built';
 import { assertPortFree } from './free-port';
-import { takeSystemLock } from './system-lock';
+import { systemLockPath, takeSystemLock } from './system-lock';
+import { emptySystemTopics } from './system-topics';
 import { ServiceProcess } from './service-process';
 import {
   defaultDatabaseName,
@@ -40,11 +41,6 @@ export interface DemoSystemOptions {
   env?: Partial<Record<SystemService, Record<string, string>>>;
   /** Run the saga monitor: `auto` = when `apps/saga-monitor/dist/main.js` exists (default), `off` = never. */
   monitor?: 'auto' | 'off';
-  /**
-   * Processes whose database is kept rather than created afresh (default none). The demo keeps the
-   * monitor's: its projection and offsets survive, so it does not re-read every earlier run from Kafka.
-   */
-  keepDatabases?: readonly SystemService[];
   /** Directory of the processes' log files (default `.stack/logs/system`). */
   logDir?: string;
   /** Who runs the system, shown to a second run waiting for the machine-wide lock (default `demo system`). */
@@ -76,14 +72,15 @@ export class DemoSystem {
   ) {}
 
   /**
-   * Creates fresh databases (except {@link DemoSystemOptions.keepDatabases}), then starts inventory, payment, order (and the monitor) and waits until
-   * each answers 200 on `/health`.
+   * Empties the broker of the system's previous run (its topics and consumer groups, `system-topics.ts`),
+   * creates fresh databases, then starts inventory, payment, order (and the monitor) and waits until each
+   * answers 200 on `/health`. A run's databases, groups and topics belong together.
    * @throws Error naming the process and its log when one does not become healthy; what was started is stopped.
    */
   static async start(options: DemoSystemOptions): Promise<DemoSystem> {
     const stackDir = loadStackConfig().stackDir;
     const release = await takeSystemLock(
-      join(stackDir, 'run', 'demo-system.lock'),
+      systemLockPath(options.stack.kafkaBrokers),
       `${options.purpose ?? 'demo system'}, pid ${process.pid}`,
       { log: options.log },
     );
@@ -92,6 +89,8 @@ export class DemoSystem {
     const logDir = options.logDir ?? join(stackDir, 'logs', 'system');
     let system: DemoSystem;
     try {
+      const emptied = await emptySystemTopics(options.stack.kafkaBrokers);
+      if (emptied.length > 0) options.log?.(`deleted the previous run's topics: ${emptied.join(', ')}`);
       const { processes, urls } = await prepare(names, options, logDir);
       const describe = (service: SystemService, index: number) =>
         describeInstance(service, index, options, urls, logDir);
@@ -190,7 +189,7 @@ async function prepare(
   const urls = new Map<SystemService, string>();
   for (const name of names) {
     const database = options.databases?.[name] ?? defaultDatabaseName(name);
-    if (!options.keepDatabases?.includes(name)) await dropDatabase(options.stack.databaseUrl, database);
+    await dropDatabase(options.stack.databaseUrl, database);
     urls.set(name, await createDatabase(options.stack.databaseUrl, database));
     const count = name === 'saga-monitor' ? 1 : (options.instances?.[name] ?? 1);
     const list: ServiceProcess[] = [];

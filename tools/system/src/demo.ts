@@ -53,7 +53,6 @@ async function main(): Promise<void> {
     monitor: values['no-monitor'] ? 'off' : 'auto',
     purpose: 'npm run demo',
     log: (line) => console.log(line),
-    keepDatabases: ['saga-monitor'],
     env: {
       'order-service': { ORDER_STEP_TIMEOUT: stepTimeout },
       'saga-monitor': { MONITOR_TOPIC_PATTERN: monitorTopics },

@@ -22,7 +22,8 @@ export {
 } from './system-services';
 export { ensureBuilt, isStale, mainOf } from './ensure-built';
 export { freePort, assertPortFree } from './free-port';
-export { takeSystemLock } from './system-lock';
+export { systemLockPath, takeSystemLock } from './system-lock';
+export { emptySystemTopics, systemTopicPattern } from './system-topics';
 export {
   SystemClient,
   type OrderLineInput,

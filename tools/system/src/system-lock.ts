@@ -1,11 +1,26 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 /** Who holds the system lock: written into the lock file. */
 interface Holder {
   pid: number;
   purpose: string;
   since: string;
+}
+
+/**
+ * Where the demo system's lock lives for a broker: in the machine's temporary directory, named by the
+ * brokers, so every checkout on the machine that uses the same Kafka sees the same lock (the services'
+ * topics and groups are fixed, so what clashes is two systems on one broker, whichever checkout runs them).
+ */
+export function systemLockPath(brokers: readonly string[]): string {
+  const id = createHash('sha256')
+    .update([...brokers].sort().join(','))
+    .digest('hex')
+    .slice(0, 16);
+  return join(tmpdir(), `sagaflow-demo-system-${id}.lock`);
 }
 
 function alive(pid: number): boolean {
