@@ -43,13 +43,21 @@ export async function claimNextBatch(
   const { limit, inFlight = [], setAside = [] } = options;
   const result =
     setAside.length === 0
-      ? await db.query<OutboxRow>(claimSql, [limit, inFlight])
-      : await db.query<OutboxRow>(claimHoldingBackSql, [
-          limit,
-          inFlight,
-          setAside.map((k) => k.topic),
-          setAside.map((k) => k.key),
-          setAside.map((k) => k.id),
-        ]);
+      ? await db.query<OutboxRow>({
+          name: 'sagaflow.claim-next-batch',
+          text: claimSql,
+          values: [limit, inFlight],
+        })
+      : await db.query<OutboxRow>({
+          name: 'sagaflow.claim-next-batch-holding-back',
+          text: claimHoldingBackSql,
+          values: [
+            limit,
+            inFlight,
+            setAside.map((k) => k.topic),
+            setAside.map((k) => k.key),
+            setAside.map((k) => k.id),
+          ],
+        });
   return result.rows;
 }

@@ -10,5 +10,9 @@ const deleteSql = /* sql */ `delete from sagaflow.outbox where id = any($1::bigi
  */
 export async function markPublished(db: Pool, ids: readonly string[], keep: boolean): Promise<void> {
   if (ids.length === 0) return;
-  await db.query(keep ? markSql : deleteSql, [ids]);
+  await db.query(
+    keep
+      ? { name: 'sagaflow.mark-published', text: markSql, values: [ids] }
+      : { name: 'sagaflow.delete-published', text: deleteSql, values: [ids] },
+  );
 }

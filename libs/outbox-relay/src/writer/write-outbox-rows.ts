@@ -28,18 +28,23 @@ export async function writeOutboxRows(
 ): Promise<string[]> {
   const now = new Date();
   const ids = rows.map(({ entry }) => entry.messageId ?? newMessageId());
-  await client.query(insertSql, [
-    ids,
-    rows.map(({ entry }) => entry.type.topic),
-    rows.map(({ key }) => key),
-    rows.map(({ entry }) => entry.type.name),
-    rows.map(({ payloadJson }) => payloadJson),
-    rows.map(({ entry }) => entry.correlationId),
-    rows.map(({ entry }) => entry.causationId ?? null),
-    rows.map(({ entry }) => entry.sagaType ?? null),
-    rows.map(() => source),
-    rows.map(({ entry }) => entry.traceparent ?? null),
-    rows.map(({ entry }) => entry.occurredAt ?? now),
-  ]);
+  await client.query({
+    // named: prepared once per connection, not parsed and planned in every business transaction (decision 0080)
+    name: 'sagaflow.write-outbox-rows',
+    text: insertSql,
+    values: [
+      ids,
+      rows.map(({ entry }) => entry.type.topic),
+      rows.map(({ key }) => key),
+      rows.map(({ entry }) => entry.type.name),
+      rows.map(({ payloadJson }) => payloadJson),
+      rows.map(({ entry }) => entry.correlationId),
+      rows.map(({ entry }) => entry.causationId ?? null),
+      rows.map(({ entry }) => entry.sagaType ?? null),
+      rows.map(() => source),
+      rows.map(({ entry }) => entry.traceparent ?? null),
+      rows.map(({ entry }) => entry.occurredAt ?? now),
+    ],
+  });
   return ids;
 }

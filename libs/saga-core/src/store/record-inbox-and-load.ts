@@ -79,13 +79,18 @@ export async function recordInboxAndLoad(
     consumer: string | null;
     message_id: string | null;
     instance: JsonInstanceRow | null;
-  }>(sql, [
-    rows.map((r) => r.consumer),
-    rows.map((r) => r.messageId),
-    rows.map((r) => r.messageType),
-    pairs.map((p) => p.type),
-    pairs.map((p) => p.correlationKey),
-  ]);
+  }>({
+    // named: prepared once per connection, not parsed and planned on every transaction (decision 0080)
+    name: 'sagaflow.record-inbox-and-load',
+    text: sql,
+    values: [
+      rows.map((r) => r.consumer),
+      rows.map((r) => r.messageId),
+      rows.map((r) => r.messageType),
+      pairs.map((p) => p.type),
+      pairs.map((p) => p.correlationKey),
+    ],
+  });
   for (const row of result.rows) {
     if (row.instance) {
       const { asked, ...stored } = row.instance;
