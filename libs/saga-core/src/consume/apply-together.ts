@@ -138,16 +138,17 @@ async function attempt(
           out.push('duplicate');
           continue;
         }
-        const mark = tx.emittedCount;
         inConsumer = true;
         out.push(await c.apply(tx, u.message, now));
-        if (inProcess) await deliverInProcess(tx, inProcess, tx.emittedSince(mark), now, delivered);
         inConsumer = false;
       }
       results.push(out);
     }
     failed = undefined;
     origin = 'consuming transaction';
+    // what every record of the chunk emitted, delivered together: one inbox statement per depth for the
+    // whole chunk instead of one per record (decision 0067); a consumer failing here replays the chunk
+    if (inProcess) await deliverInProcess(tx, inProcess, tx.emittedSince(0), now, delivered);
     await tx.flush();
     await client.query('commit');
     const committedAt = Date.now();

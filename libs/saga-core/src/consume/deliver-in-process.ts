@@ -50,9 +50,9 @@ export class InProcessDeliveryFailed extends Error {
 }
 
 /**
- * Applies, inside `tx`, the entries a consumer just emitted to this service's own consumers that want
- * them, each once (its inbox row is written here, so the Kafka copy is a duplicate), then what those
- * emit in turn, up to {@link maxInProcessDepth}. The entries stay in the outbox: other services, and the
+ * Applies, inside `tx`, the entries a transaction's consumers emitted to this service's own consumers
+ * that want them, each once (its inbox row is written here, so the Kafka copy is a duplicate), then what
+ * those emit in turn, one level at a time (one inbox statement per level), up to {@link maxInProcessDepth}. The entries stay in the outbox: other services, and the
  * monitor, get them from Kafka as before.
  * @throws InProcessDeliveryFailed naming the message and consumer when a consumer throws.
  */
@@ -91,6 +91,7 @@ export async function deliverInProcess(
     pairs,
   );
   tx.preloaded(pairs, instances);
+  const mark = tx.emittedCount;
   for (const { message, consumers } of wanted) {
     for (const consumer of consumers) {
       // a re-sent step command keeps its message-id: the first copy may have been applied already
@@ -98,7 +99,6 @@ export async function deliverInProcess(
         delivered.push({ message, consumer, result: 'duplicate' });
         continue;
       }
-      const mark = tx.emittedCount;
       let result: ApplyResult;
       try {
         result = await consumer.apply(tx, message, now);
@@ -106,10 +106,11 @@ export async function deliverInProcess(
         throw new InProcessDeliveryFailed(message.headers.messageId, consumer.name, error);
       }
       delivered.push({ message, consumer, result });
-      if (depth < maxInProcessDepth)
-        await deliverInProcess(tx, d, tx.emittedSince(mark), now, delivered, depth + 1);
     }
   }
+  // one level at a time: what this level emitted is delivered together, with one inbox statement
+  if (depth < maxInProcessDepth)
+    await deliverInProcess(tx, d, tx.emittedSince(mark), now, delivered, depth + 1);
 }
 
 /** The message as a consumer will read its Kafka record: the relay's and the codec's round trip. */
