@@ -15,6 +15,10 @@ export function startRelay(options: {
   return spawn(
     process.execPath,
     [
+      // BENCH_CPU_PROF_DIR: the relay writes a V8 CPU profile there when it stops (where a row's CPU goes)
+      ...(process.env.BENCH_CPU_PROF_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+        : []),
       '--import',
       'tsx',
       resolve(root, 'libs/outbox-relay/src/cli/sagaflow-relay.ts'),

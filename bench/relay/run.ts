@@ -8,6 +8,7 @@ import {
   createDatabase,
   dropDatabase,
   ensureStack,
+  loadStackConfig,
   uniqueDatabaseName,
   uniqueTopicName,
   waitFor,
@@ -23,9 +24,11 @@ import {
   toKafkaHeaders,
   type OutboxEntry,
 } from '@sagaflow/outbox-relay';
+import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { Pool } from 'pg';
 import { benchEventType, benchPayload, type BenchEvent } from './bench-event';
+import { CpuMeter, pidOf, pidsByName } from '../sagas/cpu-meter';
 import { publishedTotal, startRelay } from './relay-process';
 
 const backlog = Number(process.env.BENCH_BACKLOG ?? 200_000);
@@ -33,6 +36,13 @@ const batchSize = Number(process.env.BENCH_BATCH_SIZE ?? 500);
 const phaseMs = Number(process.env.BENCH_PHASE_MS ?? 10_000);
 const partitions = 6;
 const metricsPort = 19_000 + Math.floor(Math.random() * 1000);
+
+interface PhaseCpu {
+  phase: string;
+  events: number;
+  wallSeconds: number;
+  cpuSeconds: Record<string, number>;
+}
 
 interface Figure {
   metric: string;
@@ -55,6 +65,7 @@ async function main(): Promise<void> {
   const type = benchEventType(topic);
   const pool = new Pool({ connectionString: databaseUrl, max: 12 });
   const figures: Figure[] = [];
+  const cpu: PhaseCpu[] = [];
   const relay = startRelay({
     databaseUrl,
     brokers: stack.kafkaBrokers,
@@ -75,6 +86,18 @@ async function main(): Promise<void> {
       timeoutMs: 60_000,
       description: 'the relay process',
     });
+    const stackDir = loadStackConfig().stackDir;
+    // where an event's CPU goes, per component (the same meter as bench:sagas)
+    const meter = new CpuMeter([
+      { name: 'relay', pids: () => (relay.pid ? [relay.pid] : []) },
+      { name: 'bench client', pids: () => [process.pid] },
+      { name: 'postgres', pids: () => pidsByName('postgres') },
+      { name: 'kafka', pids: () => pidOf(join(stackDir, 'run', 'kafka.pid'), 'kafka.Kafka') },
+      {
+        name: 'schema-registry',
+        pids: () => pidOf(join(stackDir, 'run', 'schema-registry.pid'), 'apicurio'),
+      },
+    ]);
 
     // --- ceiling: the raw KafkaJS producer, same messages, same batches, same producer settings
     const codec = new AvroRegistryCodec({ registryUrl: stack.schemaRegistryUrl });
@@ -127,6 +150,7 @@ async function main(): Promise<void> {
     await client.query('commit');
     notifier.notify();
     client.release();
+    meter.start();
     const drainStart = performance.now();
     await waitFor(async () => (await publishedTotal(metricsPort)) >= backlog, {
       timeoutMs: 600_000,
@@ -134,6 +158,7 @@ async function main(): Promise<void> {
       description: `${backlog} rows drained`,
     });
     const drain = Math.round(backlog / ((performance.now() - drainStart) / 1000));
+    cpu.push({ phase: 'drain', events: backlog, ...meter.stop() });
     figures.push({ metric: 'throughput_drain', value: drain, unit: 'events/s', ceiling });
     await pool.query('vacuum sagaflow.outbox');
 
@@ -141,6 +166,7 @@ async function main(): Promise<void> {
     for (const n of [1, 8]) {
       const base = await publishedTotal(metricsPort);
       let written = 0;
+      meter.start();
       const start = performance.now();
       const deadline = start + phaseMs;
       await Promise.all(
@@ -159,6 +185,7 @@ async function main(): Promise<void> {
         description: `${written} events of the ${n}-writer phase`,
       });
       const value = Math.round(written / ((performance.now() - start) / 1000));
+      cpu.push({ phase: `${n}_writer${n === 1 ? '' : 's'}`, events: written, ...meter.stop() });
       figures.push({
         metric: `throughput_${n}_writer${n === 1 ? '' : 's'}`,
         value,
@@ -197,6 +224,33 @@ async function main(): Promise<void> {
       'of ceiling': f.ceiling ? `${Math.round((100 * f.value) / f.ceiling)}%` : '',
     })),
   );
+  console.log('\nCPU per event (µs) and cores busy, per phase and component');
+  console.table(
+    cpu.map((p) => ({
+      phase: p.phase,
+      ...Object.fromEntries(
+        Object.entries(p.cpuSeconds).map(([name, s]) => [
+          name,
+          `${Math.round((s * 1e6) / p.events)} µs, ${(s / p.wallSeconds).toFixed(2)} cores`,
+        ]),
+      ),
+    })),
+  );
+  for (const p of cpu) {
+    const total = Object.values(p.cpuSeconds).reduce((a, b) => a + b, 0);
+    figures.push({
+      metric: `cpu_us_per_event_${p.phase}_total`,
+      value: Math.round((total * 1e6) / p.events),
+      unit: 'µs/event',
+      ceiling: null,
+    });
+    figures.push({
+      metric: `cpu_us_per_event_${p.phase}_relay`,
+      value: Math.round(((p.cpuSeconds['relay'] ?? 0) * 1e6) / p.events),
+      unit: 'µs/event',
+      ceiling: null,
+    });
+  }
   for (const f of figures) console.log(JSON.stringify({ bench: 'relay', ...f }));
 }
 

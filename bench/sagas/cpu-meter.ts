@@ -46,6 +46,15 @@ export function pidsByCommandLine(fragment: string): number[] {
   return pids;
 }
 
+/** The pid in a stack pid file (parts the stack started), else every process whose command line names the part. */
+export function pidOf(pidFile: string, fragment: string): number[] {
+  try {
+    return [Number(readFileSync(pidFile, 'utf8').trim())];
+  } catch {
+    return pidsByCommandLine(fragment);
+  }
+}
+
 /**
  * CPU used per component between {@link CpuMeter.start} and {@link CpuMeter.stop}. Sampled every
  * `intervalMs`: PostgreSQL forks a backend per connection, and a backend that exits before `stop` (a

@@ -49,6 +49,31 @@ export function cpuTable(title: string, cpu: PhaseCpu, sagas: number): string {
   return `${title} (${sagas} sagas in ${cpu.wallSeconds.toFixed(1)} s)\n${table(['component', 'cores', 'cpu ms/saga', 'share'], rows)}`;
 }
 
+/** CPU per component with nothing offered: cores busy on average. */
+export function restTable(cpu: PhaseCpu): string {
+  const total = Object.values(cpu.cpuSeconds).reduce((a, b) => a + b, 0);
+  const rows = Object.entries(cpu.cpuSeconds)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, s]) => [name, (s / cpu.wallSeconds).toFixed(3)]);
+  rows.push(['total', (total / cpu.wallSeconds).toFixed(3)]);
+  return `CPU at rest (nothing offered, ${cpu.wallSeconds.toFixed(1)} s)\n${table(['component', 'cores'], rows)}`;
+}
+
+/** PostgreSQL's cores by database and application, at saturation and at the offered rate. */
+export function postgresTable(
+  saturation: readonly { label: string; cores: number }[],
+  atRate: readonly { label: string; cores: number }[],
+  rate: number,
+): string {
+  const labels = [...new Set([...saturation, ...atRate].map((r) => r.label))];
+  const cores = (rows: readonly { label: string; cores: number }[], label: string) =>
+    (rows.find((r) => r.label === label)?.cores ?? 0).toFixed(3);
+  const rows = labels
+    .map((label) => [label, cores(saturation, label), cores(atRate, label)])
+    .sort((a, b) => Number(b[1]) - Number(a[1]));
+  return `PostgreSQL CPU by database and application (cores)\n${table(['backend', 'saturation', `at ${rate}/s`], rows)}`;
+}
+
 /** A plain-text table with a header row. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -6,7 +6,7 @@
  */
 import { ensureStack } from '@sagaflow/stack';
 import { countOf, hopStages, quantileMs, type HopBuckets } from './hop-histogram-diff';
-import { cpuTable, figureTable, jsonLines, table, type Figure } from './report';
+import { cpuTable, figureTable, jsonLines, postgresTable, restTable, table, type Figure } from './report';
 import { runDbosPeer } from './dbos-peer';
 import { runSagaflowBench } from './sagaflow-bench';
 import { CpuMeter, pidsByName } from './cpu-meter';
@@ -109,6 +109,14 @@ async function main(): Promise<void> {
       ceiling: null,
     });
   }
+  const rest = ours.restCpu;
+  for (const [component, seconds] of Object.entries(rest.cpuSeconds))
+    figures.push({
+      metric: `cpu_cores_at_rest_${component.replace(/[^a-z0-9]+/gi, '_')}`,
+      value: seconds / rest.wallSeconds,
+      unit: 'cores',
+      ceiling: null,
+    });
   const peerTotal = Object.values(peerCpu.cpuSeconds).reduce((a, b) => a + b, 0);
   figures.push({
     metric: 'peer_dbos_cpu_ms_per_saga_total',
@@ -124,6 +132,10 @@ async function main(): Promise<void> {
   console.log(cpuTable('CPU at saturation', ours.saturationCpu, ours.sagas.saturation));
   console.log();
   console.log(cpuTable(`CPU at ${rate} sagas/s`, ours.latencyCpu, ours.sagas.latency));
+  console.log();
+  console.log(restTable(ours.restCpu));
+  console.log();
+  console.log(postgresTable(ours.postgresSaturation, ours.postgresAt50, rate));
   console.log();
   console.log(
     cpuTable(

@@ -1,13 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { join } from 'node:path';
 import { loadStackConfig, uniqueDatabaseName, type StackEndpoints } from '@sagaflow/stack';
 import { DemoSystem, ensureBuilt, sagaServices, SystemClient, type SagaService } from '@sagaflow/system';
-import { CpuMeter, pidsByCommandLine, pidsByName, type CpuComponent } from './cpu-meter';
+import { CpuMeter, pidOf, pidsByName, type CpuComponent } from './cpu-meter';
 import { diffBuckets, parseHopBuckets, sumBuckets, type HopBuckets } from './hop-histogram-diff';
 import { benchOrder, benchSeed, expectedOutcome, type ExpectedOutcome } from './order-mix';
 import { percentile } from './percentile';
+import { PostgresCpu } from './postgres-cpu';
 import { TerminalWatcher } from './terminal-watcher';
+
+/** How long the at-rest phase measures the system with nothing offered. */
+const restSeconds = 10;
 
 /** What one phase used, per component: CPU seconds and the wall-clock seconds of the phase. */
 export interface PhaseCpu {
@@ -30,6 +34,11 @@ export interface SagaflowBenchResult {
   outcomes: Record<string, number>;
   saturationCpu: PhaseCpu;
   latencyCpu: PhaseCpu;
+  /** The system with no saga in flight: what polls, heartbeats and timers cost on their own. */
+  restCpu: PhaseCpu;
+  /** PostgreSQL's cores by database and application (`postgres-cpu.ts`), per phase. */
+  postgresSaturation: { label: string; cores: number }[];
+  postgresAt50: { label: string; cores: number }[];
   sagas: { saturation: number; latency: number };
 }
 
@@ -66,7 +75,13 @@ export async function runSagaflowBench(options: {
     log: options.log,
     env: {
       // no step may time out at saturation: the outcome mix must stay the peer's
-      'order-service': { ...quiet, ORDER_STEP_TIMEOUT: '300s' },
+      'order-service': {
+        ...quiet,
+        ORDER_STEP_TIMEOUT: '300s',
+        // BENCH_PG_STATEMENT_LOG: PostgreSQL logs the duration of every statement order-service sends
+        // (its relay's pool sets options of its own) — where its transactions' time goes (decision 0080)
+        ...(process.env.BENCH_PG_STATEMENT_LOG ? { PGOPTIONS: '-c log_min_duration_statement=0' } : {}),
+      },
       'inventory-service': quiet,
       'payment-service': quiet,
     },
@@ -99,6 +114,31 @@ export async function runSagaflowBench(options: {
           ),
         ),
       );
+    // BENCH_METRICS_DIR: each service's /metrics text after each phase (records, batches, outcomes)
+    const metricsDir = process.env.BENCH_METRICS_DIR;
+    const dumpMetrics = async (phase: string): Promise<void> => {
+      if (!metricsDir) return;
+      mkdirSync(metricsDir, { recursive: true });
+      for (const s of sagaServices) {
+        writeFileSync(
+          join(metricsDir, `${phase}-${s}.prom`),
+          await (await fetch(`${system.url(s)}/metrics`)).text(),
+        );
+        const db = new Client({ connectionString: system.databaseUrl(s) });
+        await db.connect();
+        const tables = await db.query(
+          'select schemaname, relname, seq_scan, idx_scan, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del from pg_stat_user_tables order by 1, 2',
+        );
+        const database = await db.query(
+          'select xact_commit, xact_rollback, blks_hit, blks_read, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()',
+        );
+        writeFileSync(
+          join(metricsDir, `${phase}-${s}.pg.json`),
+          JSON.stringify({ database: database.rows[0], tables: tables.rows }, null, 1),
+        );
+        await db.end();
+      }
+    };
     const closedLoop = async (runId: string, count: number) => {
       const ids: string[] = [];
       let next = 0;
@@ -118,20 +158,35 @@ export async function runSagaflowBench(options: {
     const idle: number[] = [];
     for (let i = 0; i < options.idleSagas; i++) idle.push((await runOne('idle', i)).ms);
     const hopsIdle = diffBuckets(await scrapeHops(), idleBefore);
+    await dumpMetrics('after-idle');
 
     const meter = new CpuMeter(components(system, loadStackConfig().stackDir));
     options.log(
       `sagaflow: saturation (${options.saturationSagas} sagas, ${options.saturationConcurrency} in flight) …`,
     );
+    const pgCpu = new PostgresCpu(options.stack.databaseUrl, (d) =>
+      sagaServices.find((s) => databases[s] === d),
+    );
     meter.start();
+    await pgCpu.start();
     const started = performance.now();
     const satIds = await closedLoop('sat', options.saturationSagas);
     const sagasPerSec = options.saturationSagas / ((performance.now() - started) / 1000);
     const saturationCpu = meter.stop();
+    const postgresSaturation = await pgCpu.stop();
+    await dumpMetrics('after-saturation');
+
+    // every saga of the phase has ended (closedLoop waits for each), so this window holds only the
+    // system's own work: the part of CPU per saga that grows as the offered rate falls
+    options.log(`sagaflow: at rest (${restSeconds} s, nothing offered) …`);
+    meter.start();
+    await new Promise((r) => setTimeout(r, restSeconds * 1000));
+    const restCpu = meter.stop();
 
     const total = options.latencyRatePerSec * options.latencySeconds;
     options.log(`sagaflow: latency (${total} sagas at ${options.latencyRatePerSec}/s) …`);
     meter.start();
+    await pgCpu.start();
     const latBefore = await scrapeHops();
     const t0 = performance.now();
     const inFlight: Promise<{ id: string; ms: number }>[] = [];
@@ -143,7 +198,9 @@ export async function runSagaflowBench(options: {
     }
     const lat = await Promise.all(inFlight);
     const latencyCpu = meter.stop();
+    const postgresAt50 = await pgCpu.stop();
     const hopsAt50 = diffBuckets(await scrapeHops(), latBefore);
+    await dumpMetrics('after-at-50');
     const wrongOutcomes = await checkOutcomes(system.databaseUrl('order-service'), placed);
     return {
       sagasPerSec,
@@ -163,6 +220,9 @@ export async function runSagaflowBench(options: {
       outcomes: watcher.outcomes([...satIds, ...lat.map((l) => l.id)]),
       saturationCpu,
       latencyCpu,
+      restCpu,
+      postgresSaturation,
+      postgresAt50,
       sagas: { saturation: options.saturationSagas, latency: total },
     };
   } finally {
@@ -197,15 +257,6 @@ function outcomeOf(status: string, reason: string | null): string {
   if (status === 'REJECTED' && reason?.startsWith('out of stock')) return 'rejected_out_of_stock';
   if (status === 'REJECTED' && reason?.startsWith('payment declined')) return 'rejected_payment_declined';
   return `${status}: ${reason ?? ''}`;
-}
-
-/** The pid in the stack's pid file (parts it started), else processes whose command line names the part. */
-function pidOf(path: string, fragment: string): number[] {
-  try {
-    return [Number(readFileSync(path, 'utf8').trim())];
-  } catch {
-    return pidsByCommandLine(fragment);
-  }
 }
 
 function components(system: DemoSystem, stackDir: string): CpuComponent[] {
