@@ -63,7 +63,9 @@ type Action =
   | { kind: 'unanswered'; pick: number }
   | { kind: 'tick'; ms: number };
 
-const baseActions = [
+type Weighted = { weight: number; arbitrary: fc.Arbitrary<Action> };
+
+const baseActions: Weighted[] = [
   {
     weight: 6,
     arbitrary: fc.record({ kind: fc.constant('deliver' as const), pick: fc.nat(50), outcome: fc.nat(10) }),
@@ -75,13 +77,13 @@ const baseActions = [
     arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 100, max: 40_000 }) }),
   },
 ];
-const unansweredArb = {
+const unansweredArb: Weighted = {
   weight: 1,
   arbitrary: fc.record({ kind: fc.constant('unanswered' as const), pick: fc.nat(50) }),
 };
 
 function actionsOf(unanswered: boolean): fc.Arbitrary<Action> {
-  return fc.oneof<fc.Arbitrary<Action>[]>(...(unanswered ? [...baseActions, unansweredArb] : baseActions));
+  return fc.oneof(...(unanswered ? [...baseActions, unansweredArb] : baseActions));
 }
 
 /**
