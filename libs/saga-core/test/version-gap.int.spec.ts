@@ -126,6 +126,13 @@ describe('Rolling deploy: a message for an instance of a definition version this
     // the rolling deploy: a replica of the new release joins the group, then the old one is stopped
     next = replica(suite, [1, 2], '2m', newLog);
     await next.start();
+    // its join rebalances the group: the old replica ends its hold uncommitted instead of blocking it
+    await waitFor(
+      () =>
+        oldLog.lines.some((l) => String(l.msg).startsWith('group rebalancing: holds of version gaps')) ||
+        undefined,
+      { timeoutMs: 30_000, description: 'the old replica to release its hold on the rebalance' },
+    );
     await old.runtime.stop();
     const applied = await waitFor(
       async () => {

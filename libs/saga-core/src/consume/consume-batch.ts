@@ -100,7 +100,12 @@ export function consumeBatch(d: ConsumeBatchDeps) {
     const beat = setInterval(
       () =>
         void heartbeat().catch((error: unknown) => {
-          if (isRebalancing(error)) rebalance.abort();
+          if (!isRebalancing(error) || rebalance.signal.aborted) return;
+          d.logger.info('group rebalancing: holds of version gaps in this batch end uncommitted', {
+            topic: batch.topic,
+            partition: batch.partition,
+          });
+          rebalance.abort();
         }),
       d.heartbeatIntervalMs,
     );
