@@ -59,6 +59,14 @@ export interface SagaflowConfig {
      * fine (docs/decisions/0074).
      */
     conflictTimeout?: Duration;
+    /**
+     * How long a message for a saga instance whose definition version this replica lacks (a replica of a
+     * newer release started it, during a rolling deploy) is held — retried with backoff, logged and
+     * counted as a version gap — before it is dead-lettered with `DEFINITION_VERSION_GAP` (default 5m, at
+     * most 1h). A rebalance ends the hold uncommitted, so a replica that has the version takes the message
+     * (docs/decisions/0069).
+     */
+    versionGapTimeout?: Duration;
     /** Consumer group id (default: the service name). */
     groupId?: string;
     /** Kafka session timeout (default 30s). */
@@ -118,6 +126,7 @@ export interface ResolvedSagaflowConfig {
       readonly maxBackoffMs: number;
     };
     readonly conflictTimeoutMs: number;
+    readonly versionGapTimeoutMs: number;
     readonly groupId: string;
     readonly sessionTimeoutMs: number;
     readonly heartbeatIntervalMs: number;
@@ -198,6 +207,7 @@ const schema = z.strictObject({
         })
         .default({ attempts: 5 }),
       conflictTimeout: duration.optional(),
+      versionGapTimeout: duration.optional(),
       groupId: z.string().min(1).optional(),
       sessionTimeout: duration.optional(),
       heartbeatInterval: duration.optional(),
@@ -273,6 +283,13 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
       { setting: 'consumer.conflictTimeout' },
     );
   }
+  const versionGapTimeoutMs = ms(c.consumer.versionGapTimeout, 300_000);
+  if (versionGapTimeoutMs > 3_600_000) {
+    throw new ConfigError(
+      `Sagaflow config: consumer.versionGapTimeout must be at most 1h (got ${versionGapTimeoutMs} ms): the later messages of the key wait meanwhile`,
+      { setting: 'consumer.versionGapTimeout' },
+    );
+  }
   const sessionTimeoutMs = ms(c.consumer.sessionTimeout, 30_000);
   const heartbeatIntervalMs = ms(c.consumer.heartbeatInterval, 3_000);
   if (heartbeatIntervalMs * 3 > sessionTimeoutMs) {
@@ -306,6 +323,7 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
       partitionsConsumedConcurrently: c.consumer.partitionsConsumedConcurrently,
       retry,
       conflictTimeoutMs,
+      versionGapTimeoutMs,
       groupId: c.consumer.groupId ?? c.service,
       sessionTimeoutMs,
       heartbeatIntervalMs,

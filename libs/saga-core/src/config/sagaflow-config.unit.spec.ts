@@ -24,7 +24,11 @@ describe('parseSagaflowConfig', () => {
       groupId: 'inventory-service',
       retry: { attempts: 5, initialBackoffMs: 100, maxBackoffMs: 5000 },
       conflictTimeoutMs: 30_000,
+      versionGapTimeoutMs: 300_000,
     });
+    expect(
+      parseSagaflowConfig({ ...valid, consumer: { versionGapTimeout: '90s' } }).consumer.versionGapTimeoutMs,
+    ).toBe(90_000);
     expect(
       parseSagaflowConfig({ ...valid, consumer: { conflictTimeout: '2m' } }).consumer.conflictTimeoutMs,
     ).toBe(120_000);
@@ -61,6 +65,11 @@ describe('parseSagaflowConfig', () => {
     [
       { consumer: { conflictTimeout: '2h' } },
       /consumer\.conflictTimeout must be at most 1h \(got 7200000 ms\)/,
+    ],
+    [{ consumer: { versionGapTimeout: 'soon' } }, /consumer\.versionGapTimeout must be a positive duration/],
+    [
+      { consumer: { versionGapTimeout: '2h' } },
+      /consumer\.versionGapTimeout must be at most 1h \(got 7200000 ms\)/,
     ],
     // a misspelt setting must not start with the default in its place
     [{ consumer: { concurency: 0 } }, /consumer\.concurency is not a setting of consumer/],

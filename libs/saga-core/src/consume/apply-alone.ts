@@ -7,6 +7,7 @@ import type { InProcessDelivery } from './deliver-in-process';
 import { recordFields } from './record-fields';
 import type { TransactionGate } from './transaction-gate';
 import { reportResult } from './report-result';
+import type { VersionGapClock } from './version-gap-clock';
 
 /** What {@link applyAlone} needs. */
 export interface ApplyAloneDeps extends DeadLetterDeps {
@@ -14,6 +15,12 @@ export interface ApplyAloneDeps extends DeadLetterDeps {
   gate: TransactionGate;
   /** How long a record's conflicts are retried after its first one (docs/decisions/0074). */
   conflictTimeoutMs: number;
+  /** How long a record for an instance of a definition version this replica lacks is held (decision 0069). */
+  versionGapTimeoutMs: number;
+  /** When each held record first met its version gap here. */
+  versionGaps: VersionGapClock;
+  /** Aborted when the group rebalances: a version-gap hold ends uncommitted, for the partition's next owner. */
+  rebalanced: AbortSignal;
   /** Set when the service delivers what it emits to its own consumers in process. */
   inProcess?: InProcessDelivery;
 }
@@ -34,6 +41,7 @@ export async function applyAlone(
   let committedAt = Date.now();
   for (const consumer of unit.consumers) {
     const stop = d.metrics.timeHandler(consumer.name);
+    const gapKey = `${consumer.name}|${h.messageId}`;
     try {
       const result = await retryInFreshTransactions<UnitResult>(
         consumer.retry,
@@ -53,8 +61,29 @@ export async function applyAlone(
         {
           signal: d.signal,
           conflictTimeoutMs: d.conflictTimeoutMs,
+          versionGap: {
+            timeoutMs: d.versionGapTimeoutMs,
+            since: (now) => d.versionGaps.since(gapKey, now),
+            release: d.rebalanced,
+          },
           onRetry: (error, attempt, delayMs) => {
             d.metrics.retried(h.messageType, consumer.name, error.code);
+            if (error.code === 'DEFINITION_VERSION_GAP') {
+              const heldMs = Date.now() - d.versionGaps.since(gapKey, Date.now());
+              d.logger.warn(
+                'version gap: the saga instance runs a definition version this replica lacks; holding the message for a replica that has it',
+                {
+                  ...recordFields(record, h),
+                  consumer: consumer.name,
+                  ...error.context,
+                  attempt,
+                  heldMs,
+                  versionGapTimeoutMs: d.versionGapTimeoutMs,
+                  delayMs,
+                },
+              );
+              return;
+            }
             d.logger.warn('message failed, retrying in a fresh transaction', {
               ...recordFields(record, h),
               consumer: consumer.name,
@@ -65,9 +94,11 @@ export async function applyAlone(
           },
         },
       );
+      d.versionGaps.forget(gapKey);
       reportResult(d, record, h, consumer, result);
     } catch (error) {
       if (!(error instanceof RetriesExhausted)) throw error;
+      d.versionGaps.forget(gapKey);
       await deadLetterRecord(
         d,
         record,

@@ -28,6 +28,7 @@ import { readRecord } from './read-record';
 import type { TransactionGate } from './transaction-gate';
 import { recordFields } from './record-fields';
 import { reportResult } from './report-result';
+import type { VersionGapClock } from './version-gap-clock';
 
 /** What {@link consumeBatch} needs. */
 export interface ConsumeBatchDeps {
@@ -46,6 +47,10 @@ export interface ConsumeBatchDeps {
   retry: RetrySettings;
   /** How long a record's optimistic-concurrency conflicts are retried after its first one. */
   conflictTimeoutMs: number;
+  /** How long a record for an instance of a definition version this replica lacks is held (decision 0069). */
+  versionGapTimeoutMs: number;
+  /** When each held record first met its version gap on this replica (shared by every batch). */
+  versionGaps: VersionGapClock;
   /** Most records applied in one transaction. */
   maxRecordsPerTransaction: number;
   /** The process's consuming transactions open at once (shared with the deadline scheduler). */
@@ -90,12 +95,25 @@ export function consumeBatch(d: ConsumeBatchDeps) {
     }
     const done = new Array<boolean>(messages.length).fill(false);
     const committedAt = new Array<number>(messages.length).fill(0);
-    const beat = setInterval(() => void heartbeat().catch(() => undefined), d.heartbeatIntervalMs);
+    // a rebalance may hand the partition to a replica that has a version this one lacks: end such holds
+    const rebalance = new AbortController();
+    const beat = setInterval(
+      () =>
+        void heartbeat().catch((error: unknown) => {
+          if (!isRebalancing(error) || rebalance.signal.aborted) return;
+          d.logger.info('group rebalancing: holds of version gaps in this batch end uncommitted', {
+            topic: batch.topic,
+            partition: batch.partition,
+          });
+          rebalance.abort();
+        }),
+      d.heartbeatIntervalMs,
+    );
     try {
       const units = await readAndDecode(d, messages, recordOf, done, active);
       for (let start = 0; start < units.length && active(); start += d.maxRecordsPerTransaction) {
         const chunk = units.slice(start, start + d.maxRecordsPerTransaction);
-        await applyChunk(d, chunk, recordOf, messages, active, (index, at) => {
+        await applyChunk(d, chunk, recordOf, messages, active, rebalance.signal, (index, at) => {
           done[index] = true;
           committedAt[index] = at;
         });
@@ -195,6 +213,7 @@ async function applyChunk(
   recordOf: (m: KafkaMessage) => ConsumedRecord,
   messages: readonly KafkaMessage[],
   active: () => boolean,
+  rebalanced: AbortSignal,
   markDone: (index: number, committedAt: number) => void,
 ): Promise<void> {
   let together = [...chunk];
@@ -247,12 +266,12 @@ async function applyChunk(
       isolated: out.length,
     });
   }
-  await applyAloneByKey(d, alone, recordOf, messages, markDone);
+  await applyAloneByKey({ ...d, rebalanced }, alone, recordOf, messages, markDone);
 }
 
 /** The isolated records, keys in parallel (up to `concurrency`), each key's records in offset order. */
 async function applyAloneByKey(
-  d: ConsumeBatchDeps,
+  d: ConsumeBatchDeps & { rebalanced: AbortSignal },
   alone: readonly BatchUnit[],
   recordOf: (m: KafkaMessage) => ConsumedRecord,
   messages: readonly KafkaMessage[],
@@ -305,6 +324,14 @@ async function commitPrefix(
     d.hops.observe({ stage: 'fetch_to_commit' }, Math.max(0, committedAt[i]! - fetchedAt) / 1000);
     d.hops.observe({ stage: 'commit_to_offset' }, Math.max(0, now - committedAt[i]!) / 1000);
   }
+}
+
+/** The heartbeat errors by which KafkaJS says the group is rebalancing (its own `isRebalancing`). */
+function isRebalancing(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return (
+    type === 'REBALANCE_IN_PROGRESS' || type === 'NOT_COORDINATOR_FOR_GROUP' || type === 'ILLEGAL_GENERATION'
+  );
 }
 
 function keyOf(m: KafkaMessage): string {

@@ -39,6 +39,11 @@ export interface SagaDefinition {
   version: number;
   className: string;
   timeoutMs?: number;
+  /**
+   * After the saga timeout, the wait for the reply of a step without compensation in flight then, before
+   * the saga ends Failed (docs/decisions/0068). Set whenever `timeoutMs` is.
+   */
+  pivotTimeoutMs?: number;
   retry: RetryPolicy;
   compensationAttempts: number;
   steps: readonly StepDefinition[];
@@ -102,6 +107,13 @@ export function buildSagaDefinition(
     throw new DefinitionError(`${where}: version must be an integer ≥ 1; got ${JSON.stringify(o.version)}`);
   }
   const timeoutMs = o.timeout === undefined ? undefined : toMilliseconds(o.timeout, `${where}: timeout`);
+  if (o.pivotTimeout !== undefined && timeoutMs === undefined) {
+    throw new DefinitionError(
+      `${where}: pivotTimeout is counted from the saga timeout, but the saga declares no timeout. Add timeout, or remove pivotTimeout`,
+    );
+  }
+  const pivotTimeoutMs =
+    o.pivotTimeout === undefined ? timeoutMs : toMilliseconds(o.pivotTimeout, `${where}: pivotTimeout`);
   const declared = o.steps?.steps;
   if (!Array.isArray(declared) || declared.length === 0) {
     throw new DefinitionError(
@@ -140,7 +152,7 @@ export function buildSagaDefinition(
     if (s.compensation === null && s.timeout !== undefined) {
       throw new DefinitionError(
         `${where}: step "${s.name}" has a timeout but no compensation: if it timed out and then succeeded, ` +
-          `nothing could undo it. Remove the timeout (the saga then waits for its reply) or add .compensatedBy(...)`,
+          `nothing could undo it. Remove the timeout (the saga then waits for its reply, after its own timeout for pivotTimeout more) or add .compensatedBy(...)`,
       );
     }
     return {
@@ -226,6 +238,7 @@ export function buildSagaDefinition(
     version: o.version,
     className: name,
     timeoutMs,
+    pivotTimeoutMs,
     retry: Object.freeze({
       attempts,
       initialBackoffMs:

@@ -90,6 +90,17 @@ describe('buildSagaDefinition rejects misdeclarations at start-up, naming class 
     );
   });
 
+  it('a pivotTimeout without a saga timeout to count it from', () => {
+    const steps = sagaSteps<S>()
+      .step('bookFlight', BookFlight, (s) => ({ tripId: s.tripId }))
+      .withoutCompensation('pivot');
+    @Saga({ type: 'UntimedPivot', version: 1, steps, pivotTimeout: '1m' })
+    class UntimedPivot {}
+    expect(() => buildSagaDefinition(UntimedPivot)).toThrow(
+      /Saga UntimedPivot: pivotTimeout is counted from the saga timeout, but the saga declares no timeout/,
+    );
+  });
+
   it('a handler for a message no topic of the service carries', () => {
     const catalog = new MessageCatalog([TripRequested, BookFlight, CancelFlight]);
     expect(() => buildSagaDefinition(TripSaga, { catalog })).toThrow(

@@ -19,8 +19,17 @@ export interface SagaOptions<S = unknown> {
   version: number;
   /** The ordered steps, each beside its compensation ({@link sagaSteps}). */
   steps: SagaSteps<S, string>;
-  /** Whole-saga timeout: still running after this → TimedOut, then compensation. */
+  /**
+   * Whole-saga timeout: still running after this → TimedOut, then compensation. When a step that cannot
+   * be compensated is in flight then, the saga waits `pivotTimeout` more for its reply instead.
+   */
   timeout?: Duration;
+  /**
+   * How long a saga that timed out while a step without compensation (the pivot) was in flight waits for
+   * that step's reply before it ends `FAILED`, surfaced (default: the saga's `timeout`; needs `timeout`).
+   * The steps before the pivot are not undone: the pivot may have taken effect (docs/decisions/0068).
+   */
+  pivotTimeout?: Duration;
   /** Per-message retry before dead-lettering (conflicts and transient errors). */
   retry?: RetryPolicyOptions;
   /** Times a compensation is sent in all before the saga ends Failed (default 3). */

@@ -174,10 +174,23 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
       if (rec && rec.status !== 'STARTED' && rec.status !== 'FAILED') {
         return void w.notes.push(`step "${op.step}" already ${rec.status}`);
       }
+      const forward = failedWaitingForPivot(w, op.step);
       i.steps[op.step] = { ...keepSend(rec), status: 'COMPLETED' };
       i.completedSteps = [...i.completedSteps, op.step];
       w.unschedule(DeadlineName.step(op.step));
       w.unschedule(DeadlineName.retry(op.step));
+      w.unschedule(DeadlineName.pivot(op.step));
+      if (forward) {
+        // the pivot took effect after all: the saga goes on forward, as it would have on time (decision 0068)
+        i.status = 'RUNNING';
+        delete i.endedAt;
+        delete i.reason;
+        w.transition('StepCompleted', {
+          step: op.step,
+          reason: `late reply of step "${op.step}", which the saga had failed waiting for: it goes on`,
+        });
+        return;
+      }
       w.transition('StepCompleted', { step: op.step });
       const group = w.step(op.step).group;
       if (group && i.status === 'RUNNING' && joined(w, group)) w.transition('GroupJoined', { group });
@@ -203,9 +216,15 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
       const rec = i.steps[op.step];
       if (rec && rec.status !== 'STARTED')
         return void w.notes.push(`stepFailed("${op.step}") dropped: step is ${rec.status}`);
+      if (failedWaitingForPivot(w, op.step)) {
+        // the pivot did not take effect: the steps before it can be undone now (decision 0068)
+        i.status = 'RUNNING';
+        delete i.endedAt;
+      }
       i.steps[op.step] = { ...keepSend(rec), status: 'FAILED' };
       w.unschedule(DeadlineName.step(op.step));
       w.unschedule(DeadlineName.retry(op.step));
+      w.unschedule(DeadlineName.pivot(op.step));
       if (i.status === 'COMPENSATING') compensateNext(w);
       else beginCompensation(w, `step "${op.step}" failed: ${op.reason}`, false, op.step);
       return;
@@ -293,6 +312,19 @@ function applyOp<S>(w: Working<S>, op: DecisionOp<S>): void {
       return;
     }
   }
+}
+
+/**
+ * Whether the saga ended FAILED waiting for this step, which cannot be compensated, to reply after the
+ * saga timed out: the step is still in flight and nothing was undone. Its late reply decides.
+ */
+function failedWaitingForPivot<S>(w: Working<S>, name: string): boolean {
+  const i = w.instance;
+  if (i.status !== 'FAILED' || i.steps[name]?.status !== 'STARTED') return false;
+  if (w.step(name).compensation !== null) return false;
+  return Object.values(i.steps).every(
+    (s) => s.status !== 'COMPENSATING' && s.status !== 'COMPENSATED' && s.status !== 'COMPENSATION_FAILED',
+  );
 }
 
 /** Sends a step's command, first attempt, with the message-id every re-send will reuse. */
@@ -437,6 +469,7 @@ function cancelAll<S>(w: Working<S>): void {
     DeadlineName.sagaTimeout,
     ...w.definition.steps.map((s) => DeadlineName.step(s.name)),
     ...w.definition.steps.filter((s) => s.retry).map((s) => DeadlineName.retry(s.name)),
+    ...w.definition.steps.filter((s) => s.compensation === null).map((s) => DeadlineName.pivot(s.name)),
     ...[...w.definition.deadlineHandlers.keys()].map(DeadlineName.user),
   ];
   // compensation deadlines stay while a compensation is in flight

@@ -122,15 +122,9 @@ export class SagaEngine<S = unknown> {
       return this.finish(working, false);
     }
     if (deadline.name === DeadlineName.sagaTimeout) {
-      const pivot = this.definition.steps.find(
-        (s) => s.compensation === null && i.steps[s.name]?.status === 'STARTED',
-      );
-      if (pivot) {
-        // Past the pivot a saga can only go forward: its step cannot be undone, so its reply decides.
-        working.notes.push(
-          `saga timeout ignored: step "${pivot.name}" cannot be compensated and is in flight`,
-        );
-      } else beginCompensation(working, `saga timed out after ${this.definition.timeoutMs} ms`, true);
+      this.sagaTimedOut(working);
+    } else if (deadline.name.startsWith('pivot:')) {
+      this.pivotUnanswered(working, deadline.name.slice('pivot:'.length));
     } else if (deadline.name.startsWith('step:')) {
       this.stepTimedOut(working, deadline.name.slice('step:'.length));
     } else if (deadline.name.startsWith('retry:')) {
@@ -187,6 +181,47 @@ export class SagaEngine<S = unknown> {
     );
     decide(working, frozenCopy(message.payload));
     return this.finish(working, false);
+  }
+
+  /**
+   * The saga timeout fell due. Before the pivot it compensates. With a step that cannot be compensated in
+   * flight it cannot: that step may have taken effect, so its reply decides. The saga stays RUNNING, shows
+   * `TimedOut` on the pivot, and waits `pivotTimeoutMs` more for that reply (docs/decisions/0068).
+   */
+  private sagaTimedOut(w: Working<S>): void {
+    const i = w.instance;
+    if (i.status !== 'RUNNING') return void w.notes.push(`saga timeout: the saga is ${i.status} already`);
+    const after = `saga timed out after ${this.definition.timeoutMs} ms`;
+    const pivot = this.definition.steps.find(
+      (s) => s.compensation === null && i.steps[s.name]?.status === 'STARTED',
+    );
+    if (!pivot) return beginCompensation(w, after, true);
+    const waitMs = this.definition.pivotTimeoutMs ?? this.definition.timeoutMs ?? 0;
+    w.scheduleAt(DeadlineName.pivot(pivot.name), waitMs);
+    w.transition('TimedOut', {
+      step: pivot.name,
+      reason: `${after} while step "${pivot.name}", which cannot be compensated, was in flight: its reply decides; waiting up to ${waitMs} ms for it`,
+    });
+  }
+
+  /**
+   * The pivot gave no reply within `pivotTimeoutMs` after the saga timed out: the saga ends FAILED,
+   * surfaced, with the steps before the pivot left as they are (undoing them could contradict a pivot
+   * that took effect). A late reply still decides (see `stepCompleted` / `stepFailed`).
+   */
+  private pivotUnanswered(w: Working<S>, name: string): void {
+    const i = w.instance;
+    const rec = i.steps[name];
+    if (i.status !== 'RUNNING' || rec?.status !== 'STARTED')
+      return void w.notes.push(
+        `deadline pivot:${name}: step is ${rec?.status ?? 'not started'}, saga is ${i.status}`,
+      );
+    fail(
+      w,
+      `step "${name}" cannot be compensated and gave no reply within ${this.definition.pivotTimeoutMs} ms after the saga timed out: ` +
+        `whether it took effect is unknown, so the steps before it were not undone; its reply, if it comes, still decides`,
+      name,
+    );
   }
 
   /**

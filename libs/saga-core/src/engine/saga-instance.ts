@@ -59,5 +59,7 @@ export const DeadlineName = Object.freeze({
   compensation: (step: string) => `compensation:${step}`,
   /** The pause after a step timed out, before its command is re-sent. */
   retry: (step: string) => `retry:${step}`,
+  /** The wait, after the saga timed out, for the reply of a step that cannot be compensated (decision 0068). */
+  pivot: (step: string) => `pivot:${step}`,
   user: (name: string) => `user:${name}`,
 });

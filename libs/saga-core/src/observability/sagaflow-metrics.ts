@@ -124,7 +124,7 @@ export class SagaflowMetrics {
   }
 
   /** @internal */
-  deadlineFired(sagaType: string, outcome: 'applied' | 'conflict' | 'failed'): void {
+  deadlineFired(sagaType: string, outcome: 'applied' | 'conflict' | 'failed' | 'version_gap'): void {
     this.deadlines.inc({ saga_type: sagaType, outcome });
   }
 }

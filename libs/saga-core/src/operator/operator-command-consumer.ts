@@ -1,3 +1,4 @@
+import { versionGap } from '../runtime/version-gap-error';
 import { DefinitionError, isUuid } from '@sagaflow/outbox-relay';
 import type { ConsumingTransaction } from '../consume/consuming-transaction';
 import type { IncomingMessage } from '../engine/saga-outcome';
@@ -47,6 +48,8 @@ export class OperatorCommandConsumer implements RecordConsumer {
         reason: `no ${command.sagaType} saga ${command.sagaId} in service ${this.service} (action ${command.actionId})`,
       };
     const engine = versions.engines.get(instance.definitionVersion);
+    if (!engine && instance.definitionVersion > versions.latest.definition.version)
+      throw versionGap(instance.type, instance, [...versions.engines.keys()]);
     if (!engine) {
       throw new DefinitionError(
         `saga ${instance.type} ${instance.id} started on definition version ${instance.definitionVersion}, which this service no longer registers (registered: ${[...versions.engines.keys()].join(', ')}); keep that version's class in forFeature until its instances end`,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DefinitionError, type OutboxWriter } from '@sagaflow/outbox-relay';
+import { DefinitionError, type OutboxWriter, type SagaflowError } from '@sagaflow/outbox-relay';
 import type { Pool, PoolClient } from 'pg';
 import type { SagaflowLogger } from '../observability/json-logger';
 import type { SagaflowMetrics } from '../observability/sagaflow-metrics';
@@ -12,6 +12,8 @@ import { applySagaOutcome, type OutcomeHooks } from './apply-saga-outcome';
 import { toSagaflowError } from './classify-error';
 import { inTransaction } from './in-transaction';
 import type { SagaRegistry } from './saga-registry';
+import { versionGap } from './version-gap-error';
+import { VersionGapClock } from '../consume/version-gap-clock';
 
 /** What {@link DeadlineScheduler} needs. */
 export interface DeadlineSchedulerDeps {
@@ -28,6 +30,11 @@ export interface DeadlineSchedulerDeps {
   committed?: () => void;
   /** Shared with the consumer, so a deadline and a batch never hold each other's row locks. */
   gate?: TransactionGate;
+  /**
+   * How long a deadline of an instance whose definition version this replica lacks is left for a replica
+   * that has it (postponed, not marked stuck) before it fails like any other (default 5m, decision 0069).
+   */
+  versionGapTimeoutMs?: number;
 }
 
 /**
@@ -40,6 +47,7 @@ export interface DeadlineSchedulerDeps {
 export class DeadlineScheduler {
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
+  private readonly gaps = new VersionGapClock();
 
   constructor(private readonly d: DeadlineSchedulerDeps) {}
 
@@ -79,7 +87,10 @@ export class DeadlineScheduler {
   private async fire(client: PoolClient, deadline: ClaimedDeadline, now: Date): Promise<void> {
     const instance = await loadInstanceById(client, deadline.sagaId);
     if (!instance) return; // the row cascades away with its instance; nothing to do
-    const engine = this.d.registry.versions(instance.type)?.engines.get(instance.definitionVersion);
+    const versions = this.d.registry.versions(instance.type);
+    const engine = versions?.engines.get(instance.definitionVersion);
+    if (!engine && versions && instance.definitionVersion > versions.latest.definition.version)
+      throw versionGap(instance.type, instance, [...versions.engines.keys()]);
     if (!engine) {
       throw new DefinitionError(
         `deadline ${deadline.name} of saga ${instance.type} ${instance.id}: definition version ${instance.definitionVersion} is not registered in this service`,
@@ -94,6 +105,7 @@ export class DeadlineScheduler {
     const tx = new ConsumingTransaction(client, this.d.writer);
     await applySagaOutcome(tx, outcome, {}, this.d.hooks);
     await tx.flush();
+    this.gaps.forget(`${deadline.sagaId}|${deadline.name}`);
     this.d.metrics.deadlineFired(instance.type, 'applied');
     this.d.metrics.transitions(
       instance.type,
@@ -119,6 +131,8 @@ export class DeadlineScheduler {
       this.d.logger.warn('deadline scheduler could not poll', { error });
       return;
     }
+    if (error.code === 'DEFINITION_VERSION_GAP' && (await this.leftForAnotherReplica(deadline, error)))
+      return;
     const conflict = error.code === 'CONCURRENCY_CONFLICT';
     this.d.metrics.deadlineFired(deadline.sagaType, conflict ? 'conflict' : 'failed');
     const retry = this.d.registry.versions(deadline.sagaType)?.latest.definition.retry;
@@ -142,6 +156,40 @@ export class DeadlineScheduler {
       );
       await markStuck(client, { sagaId: deadline.sagaId }, error.code, error.message);
     }).catch((e: unknown) => this.d.logger.warn('could not postpone the failed deadline', { error: e }));
+  }
+
+  /**
+   * A deadline of an instance a newer release started: postponed for a replica that has its version, not
+   * marked stuck, until `versionGapTimeoutMs` after this replica first met it; then it fails as any other.
+   * @returns whether it was left for another replica.
+   */
+  private async leftForAnotherReplica(deadline: ClaimedDeadline, error: SagaflowError): Promise<boolean> {
+    const key = `${deadline.sagaId}|${deadline.name}`;
+    const heldMs = Date.now() - this.gaps.since(key, Date.now());
+    const boundMs = this.d.versionGapTimeoutMs ?? 300_000;
+    if (heldMs >= boundMs) {
+      this.gaps.forget(key);
+      return false;
+    }
+    const delayMs = Math.max(this.d.pollIntervalMs, 1_000);
+    this.d.metrics.deadlineFired(deadline.sagaType, 'version_gap');
+    this.d.logger.warn('version gap: deadline left for a replica that has the definition version', {
+      sagaId: deadline.sagaId,
+      sagaType: deadline.sagaType,
+      deadline: deadline.name,
+      ...error.context,
+      heldMs,
+      versionGapTimeoutMs: boundMs,
+      delayMs,
+    });
+    await inTransaction(this.d.pool, (client) =>
+      client.query(
+        /* sql */ `update sagaflow.saga_deadline set due_at = now() + make_interval(secs => $3::double precision / 1000)
+                    where saga_id = $1 and name = $2`,
+        [deadline.sagaId, deadline.name, delayMs],
+      ),
+    ).catch((e: unknown) => this.d.logger.warn('could not postpone the deadline', { error: e }));
+    return true;
   }
 
   private async run(): Promise<void> {

@@ -6,6 +6,7 @@ import type { ApplyResult, RecordConsumer } from './record-consumer';
 import type { RetrySettings } from './retry-in-fresh-transactions';
 import type { SagaRegistry, SagaTypeVersions } from './saga-registry';
 import { childTraceparent } from './trace-context';
+import { versionGap } from './version-gap-error';
 
 /**
  * The inbox consumer of one saga type: finds the instance by (type, key) — its correlation key or a key it
@@ -40,6 +41,8 @@ export class SagaConsumer implements RecordConsumer {
     let engine = this.versions.latest;
     if (instance) {
       const own = this.versions.engines.get(instance.definitionVersion);
+      if (!own && instance.definitionVersion > this.versions.latest.definition.version)
+        throw versionGap(this.sagaType, instance, [...this.versions.engines.keys()]);
       if (!own) {
         throw new DefinitionError(
           `saga ${this.sagaType} ${instance.id} started on definition version ${instance.definitionVersion}, which this service no longer registers (registered: ${[...this.versions.engines.keys()].join(', ')}); keep that version's class in forFeature until its instances end`,

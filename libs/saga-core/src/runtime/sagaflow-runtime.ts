@@ -52,6 +52,7 @@ import { SagaConsumer } from './saga-consumer';
 import { SagaRegistry } from './saga-registry';
 import { SagaflowTransactions } from './sagaflow-transactions';
 import { untilTopicsKnown } from './until-topics-known';
+import { VersionGapClock } from '../consume/version-gap-clock';
 
 /** What a service runs: saga objects, participant/reaction objects, and low-level handlers (the Nest transport's). */
 export interface SagaflowRegistrations {
@@ -230,6 +231,8 @@ export class SagaflowRuntime {
           hops: hopHistogram(this.metrics.registry),
           retry: c.consumer.retry,
           conflictTimeoutMs: c.consumer.conflictTimeoutMs,
+          versionGapTimeoutMs: c.consumer.versionGapTimeoutMs,
+          versionGaps: new VersionGapClock(),
           maxRecordsPerTransaction: c.consumer.maxRecordsPerTransaction,
           gate,
           concurrency: c.consumer.concurrency,
@@ -263,6 +266,7 @@ export class SagaflowRuntime {
         hooks: outcomeHooks,
         committed: () => this.committed(),
         gate,
+        versionGapTimeoutMs: c.consumer.versionGapTimeoutMs,
       });
       this.scheduler.start();
     }

@@ -9,8 +9,16 @@ import {
 } from './parallel-trip.spec-helper';
 
 const c = createTripContracts('trip');
-// short timeouts against the checker's 0.1–40 s time jumps, so re-sends and late replies are common
+// short timeouts against the checker's 0.1–40 s time jumps, so re-sends and late replies are common; a saga
+// timeout, so a confirmation that is never answered ends the trip too (decision 0068)
 const ParallelTrip = createParallelTripSaga(c, {
+  timeout: '60s',
+  reserveTimeout: '3s',
+  hotelAttempts: 3,
+  hotelBackoff: '500ms',
+});
+// the same trip without a saga timeout: nothing rescues a saga that a bug leaves waiting
+const UntimedTrip = createParallelTripSaga(c, {
   reserveTimeout: '3s',
   hotelAttempts: 3,
   hotelBackoff: '500ms',
@@ -113,7 +121,7 @@ describe('checkConvergence on a saga with a parallel group, step retries and an 
   });
 
   it('finds a join that only one branch asks for: the saga never leaves RUNNING in some reply order', () => {
-    class OneBranchJoins extends ParallelTrip {
+    class OneBranchJoins extends UntimedTrip {
       override hotelReserved(_s: ParallelTripState, _e: TripReply, ctx: Ctx) {
         return ctx.stepCompleted('reserveHotel');
       }
@@ -123,7 +131,7 @@ describe('checkConvergence on a saga with a parallel group, step retries and an 
     }
     expect(() =>
       checkConvergence({
-        saga: ParallelTrip,
+        saga: UntimedTrip,
         sagaObject: new OneBranchJoins(),
         starts: starts.slice(0, 1),
         participants,

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Saga, SagaEventHandler, StartSaga, EndSaga } from '../declaration/decorators';
 import { sagaSteps } from '../declaration/saga-steps';
 import type { SagaContext } from '../engine/decision';
-import { checkConvergence, type SimulatedParticipant } from './convergence-checker';
+import { SagaEngine } from '../engine/saga-engine';
+import { DeadlineName, type SagaInstance } from '../engine/saga-instance';
+import type { DueDeadline, SagaOutcome } from '../engine/saga-outcome';
+import { checkConvergence, checkConvergenceOf, type SimulatedParticipant } from './convergence-checker';
 import {
   BookFlight,
   BookHotel,
@@ -146,9 +149,57 @@ describe('checkConvergence', () => {
         world: { seats: {}, rooms: {}, confirmed: [] },
         runs: 200,
         seed: 42,
+        // the bug under test is the ignored failure (without timeouts an unanswered command strands it too)
+        unansweredCommands: false,
       }),
     ).toThrow(
       /ForgetfulTrip breaks a guarantee[\s\S]*did not converge: it is RUNNING[\s\S]*trace:[\s\S]*hotel\.HotelFailed/,
     );
+  });
+
+  it('finds a saga that can stay RUNNING forever: the earlier rule that ignored the saga timeout while the pivot was in flight', () => {
+    // commit 54c82b0's rule, as it was: past the pivot the saga timeout is a note, and nothing else waits
+    class IgnoresTimeoutAtPivot extends SagaEngine {
+      override handleDeadline(instance: SagaInstance, deadline: DueDeadline, now: Date): SagaOutcome {
+        const pivot = this.definition.steps.find(
+          (s) => s.compensation === null && instance.steps[s.name]?.status === 'STARTED',
+        );
+        if (deadline.name !== DeadlineName.sagaTimeout || instance.status !== 'RUNNING' || !pivot)
+          return super.handleDeadline(instance, deadline, now);
+        return {
+          instance: {
+            ...structuredClone(instance),
+            version: instance.version + 1,
+            updatedAt: now.toISOString(),
+          },
+          created: false,
+          send: [],
+          lifecycle: [],
+          schedule: [],
+          cancel: [deadline.name],
+          ignored: {
+            reason: `saga timeout ignored: step "${pivot.name}" cannot be compensated and is in flight`,
+          },
+        };
+      }
+    }
+    const spec = {
+      saga: TripSaga,
+      starts: starts.slice(0, 1),
+      participants,
+      world: { seats: {}, rooms: {}, confirmed: [] },
+      invariants: [nothingHeldUnlessConfirmed],
+      runs: 300,
+      seed: 68,
+    };
+    const earlierRule = (...a: ConstructorParameters<typeof SagaEngine>) => new IgnoresTimeoutAtPivot(...a);
+    // every command answered (the checker before decision 0068): the earlier rule looked convergent
+    expect(() => checkConvergenceOf({ ...spec, unansweredCommands: false }, earlierRule)).not.toThrow();
+    // a confirmation never answered: the trip stays RUNNING forever, and the checker says so
+    expect(() => checkConvergenceOf(spec, earlierRule)).toThrow(
+      /saga TripSaga breaks a guarantee[\s\S]*saga a did not converge: it is RUNNING \(confirm STARTED\) with no message in flight and no deadline pending: it can stay RUNNING forever[\s\S]*trip\.ConfirmTrip#\S+ → dead-lettered by its participant: never applied, never answered[\s\S]*deadline saga-timeout of a/,
+    );
+    // the rule of decision 0068 (a bounded wait for the pivot, then FAILED) converges on the same runs
+    expect(() => checkConvergence(spec)).not.toThrow();
   });
 });

@@ -109,6 +109,8 @@ export interface ParallelTripOptions {
   compensationTimeout?: Duration;
   /** Saga type (default ParallelTrip). */
   type?: string;
+  /** The saga's timeout (default none). */
+  timeout?: Duration;
 }
 
 /** The trip's steps: three reservations in one parallel group, then the confirmation. */
@@ -142,6 +144,7 @@ export function createParallelTripSaga(c: TripContracts, o: ParallelTripOptions 
     type: o.type ?? 'ParallelTrip',
     version: 1,
     steps,
+    ...(o.timeout === undefined ? {} : { timeout: o.timeout }),
     compensationTimeout: o.compensationTimeout ?? '5s',
     compensationAttempts: 3,
     retry: { attempts: 3, initialBackoff: '50ms', maxBackoff: '200ms' },
