@@ -79,14 +79,20 @@ describe('The demo system on a three-broker Kafka cluster', () => {
       for (const t of meta.topics)
         for (const p of t.partitions)
           expect({ topic: t.name, replicas: p.replicas.length }).toEqual({ topic: t.name, replicas: 3 });
-      const configs = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: demoTopics.map((name) => ({
-          type: ConfigResourceTypes.TOPIC,
-          name,
-          configNames: ['min.insync.replicas'],
-        })),
-      });
+      // A KRaft broker learns a new topic when it replays the metadata log, so the broker kafkajs asks
+      // may not host it yet just after the services created it: poll until it does.
+      const configs = await waitFor(
+        () =>
+          admin.describeConfigs({
+            includeSynonyms: false,
+            resources: demoTopics.map((name) => ({
+              type: ConfigResourceTypes.TOPIC,
+              name,
+              configNames: ['min.insync.replicas'],
+            })),
+          }),
+        { timeoutMs: 30_000, intervalMs: 250, description: 'every broker to describe the demo topics' },
+      );
       for (const r of configs.resources)
         expect({ topic: r.resourceName, minIsr: r.configEntries[0]?.configValue }).toEqual({
           topic: r.resourceName,
