@@ -1,4 +1,5 @@
 import { logLevel, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
+import { faultPoint } from '@sagaflow/outbox-relay';
 import type { Pool } from 'pg';
 import type { RecordDecoder } from '../decode/record-decoder';
 import type { MonitorLogger } from '../logging/monitor-logger';
@@ -115,6 +116,7 @@ export class ProjectionConsumer {
     const applied = await withDbRetries(() =>
       applyBatch(this.options.pool, this.options.roles, topic, partition, projected),
     );
+    faultPoint('monitor.after-commit-before-offset');
     if (applied.skipped) {
       this.options.logger.log('warn', 'records were deleted before the monitor read them', {
         topic,

@@ -29,6 +29,8 @@ export interface MonitorEnv {
   kafka: Kafka;
   topics: SuiteTopics;
   databaseUrl: string;
+  /** The environment a monitor process of this suite runs with (what {@link config} parses). */
+  env(overrides?: Record<string, string>): Record<string, string>;
   config(overrides?: Record<string, string>): MonitorConfig;
   start(overrides?: Record<string, string>, options?: { rebuild?: boolean }): Promise<RunningMonitor>;
   dispose(): Promise<void>;
@@ -64,26 +66,25 @@ export async function createMonitorEnv(stack: StackEndpoints, name: string): Pro
   const databaseUrl = await createDatabase(stack.databaseUrl, dbName);
   const groupId = `${prefix}.monitor`;
   const running = new Set<RunningMonitor>();
+  const env = (overrides: Record<string, string> = {}): Record<string, string> => ({
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    MONITOR_TOPIC_PATTERN: `^${prefix.replace(/[.-]/g, '\\$&')}\\.`,
+    MONITOR_LIFECYCLE_TOPIC: topics.lifecycle,
+    MONITOR_DEFINITIONS_TOPIC: topics.definitions,
+    MONITOR_GROUP_ID: groupId,
+    MONITOR_TOPIC_REFRESH_MS: '500',
+    ...overrides,
+  });
   const config = (overrides: Record<string, string> = {}) =>
-    parseMonitorConfig(
-      {
-        PORT: '0',
-        DATABASE_URL: databaseUrl,
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        MONITOR_TOPIC_PATTERN: `^${prefix.replace(/[.-]/g, '\\$&')}\\.`,
-        MONITOR_LIFECYCLE_TOPIC: topics.lifecycle,
-        MONITOR_DEFINITIONS_TOPIC: topics.definitions,
-        MONITOR_GROUP_ID: groupId,
-        MONITOR_TOPIC_REFRESH_MS: '500',
-        ...overrides,
-      },
-      '/nonexistent-ui',
-    );
+    parseMonitorConfig(env(overrides), '/nonexistent-ui');
   return {
     kafka,
     topics,
     databaseUrl,
+    env,
     config,
     async start(overrides = {}, options = {}) {
       const monitor = await startMonitor(config(overrides), { ...options, logger: silentLogger });

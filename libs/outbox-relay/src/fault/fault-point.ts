@@ -8,7 +8,9 @@ export type FaultPointName =
   /** The relay got Kafka's ack for a batch and has not marked or deleted its rows. */
   | 'relay.after-ack-before-mark'
   /** A consumer committed a batch's transaction and has not committed its offset. */
-  | 'consumer.after-commit-before-offset';
+  | 'consumer.after-commit-before-offset'
+  /** The monitor committed a batch's projection (and its stored offset) and has not told Kafka's client. */
+  | 'monitor.after-commit-before-offset';
 
 const armed = process.env.SAGAFLOW_FAULT_POINT;
 

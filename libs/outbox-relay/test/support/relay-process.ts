@@ -14,6 +14,8 @@ export interface RelayProcess {
   waitForLog(msg: string, timeoutMs?: number): Promise<void>;
   kill9(): Promise<void>;
   stop(): Promise<void>;
+  /** Resolves with the signal that ended the process (null for a normal exit). */
+  exited: Promise<NodeJS.Signals | null>;
 }
 
 /** Starts the real CLI (through tsx) against a spec database and topic. */
@@ -22,6 +24,8 @@ export function startRelayProcess(options: {
   brokers: string[];
   topic: string;
   batchSize?: number;
+  /** Extra environment, e.g. `SAGAFLOW_FAULT_POINT` to kill it at a named point. */
+  env?: Record<string, string>;
 }): RelayProcess {
   const child = spawn(
     process.execPath,
@@ -41,7 +45,7 @@ export function startRelayProcess(options: {
       '--log-level',
       'info',
     ],
-    { env: { ...process.env, SPEC_TOPIC: options.topic }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, ...options.env, SPEC_TOPIC: options.topic }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: RelayProcess['logs'] = [];
   const stderr: string[] = [];
@@ -59,11 +63,14 @@ export function startRelayProcess(options: {
     }
   });
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  const exited = new Promise<NodeJS.Signals | null>((ok) =>
+    child.once('exit', (_code, signal) => ok(signal)),
+  );
   return {
     child,
     logs,
     stderr,
+    exited,
     async waitForLog(msg, timeoutMs = 30_000) {
       await waitFor(() => logs.some((l) => l.msg === msg), {
         timeoutMs,
