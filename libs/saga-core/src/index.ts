@@ -102,7 +102,7 @@ export { SagaflowContext } from './nest/sagaflow-context';
 /** Readiness of the database, broker and registry, for a `/health` endpoint. */
 export { SagaflowHealth } from './nest/sagaflow-health';
 /** Health report types. */
-export type { SagaflowHealthReport, DependencyHealth } from './runtime/check-health';
+export type { SagaflowHealthReport, DependencyHealth, ConsumerGroupState } from './runtime/check-health';
 /** Prometheus metrics of the runtime on their own registry (`SagaflowMetrics.registry`), for `/metrics`. */
 export { SagaflowMetrics, type HandledOutcome } from './observability/sagaflow-metrics';
 /** The structured logger interface and the default JSON-lines logger. */

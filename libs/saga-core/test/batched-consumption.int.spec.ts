@@ -1,88 +1,17 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { DeadLetterHeader, ensureTopics, newMessageId } from '@sagaflow/outbox-relay';
-import { createDatabase, dropDatabase, uniqueDatabaseName, uniqueTopicName, waitFor } from '@sagaflow/stack';
-import { Kafka, logLevel, type Message } from 'kafkajs';
-import { Pool } from 'pg';
+import { DeadLetterHeader, newMessageId } from '@sagaflow/outbox-relay';
+import { uniqueTopicName, waitFor } from '@sagaflow/stack';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { SagaflowRuntime } from '../src/index';
-import { tickRecord, tickService, tickType, type Tick } from './batch-app/batch-app';
-import { memoryLogger } from './sample-app/services';
+import { tickRecord, tickType, type Tick } from './batch-app/batch-app';
+import { batchSuites, type Suite } from './batch-app/batch-suite';
 import './support/provided-context';
 
 // The batched consume path on a real broker and PostgreSQL: a partition's fetched records are applied in
 // few transactions; a failing record is isolated from its neighbours; a repeat in one batch is a duplicate.
 const stack = inject('stack');
-const kafka = new Kafka({ clientId: 'batch-spec', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
-
-interface Suite {
-  topic: string;
-  service: string;
-  dbName: string;
-  pool: Pool;
-  runtime?: SagaflowRuntime;
-}
-
-async function newSuite(label: string): Promise<Suite> {
-  const topic = uniqueTopicName(`batchspec.${label}`);
-  const dbName = uniqueDatabaseName(`batch_${label}`);
-  const url = await createDatabase(stack.databaseUrl, dbName);
-  // one partition: every record of the suite is in one partition's batches
-  await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
-  return {
-    topic,
-    service: `batchspec-${label}-${Math.random().toString(36).slice(2, 10)}`,
-    dbName,
-    pool: new Pool({ connectionString: url, max: 2 }),
-  };
-}
-
-async function produce(topic: string, messages: Message[]): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({ topic, messages, acks: -1 });
-  await producer.disconnect();
-}
-
-async function start(s: Suite): Promise<SagaflowRuntime> {
-  const { runtime, start: run } = tickService({
-    service: s.service,
-    databaseUrl: s.pool.options.connectionString!,
-    brokers: stack.kafkaBrokers,
-    type: tickType(s.topic),
-    logger: memoryLogger(),
-  });
-  await run();
-  s.runtime = runtime;
-  return runtime;
-}
-
-async function applied(s: Suite): Promise<{ key: string; seq: number; message_id: string }[]> {
-  return (await s.pool.query('select key, seq, message_id from tick_applied order by n')).rows;
-}
-
-async function committedOffset(s: Suite): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [t] = await admin.fetchOffsets({ groupId: s.service, topics: [s.topic] });
-    return Number(t!.partitions[0]!.offset);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function teardown(s: Suite | undefined): Promise<void> {
-  if (!s) return;
-  await s.runtime?.stop();
-  await s.pool.end();
-  await dropDatabase(stack.databaseUrl, s.dbName);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [s.topic, `${s.topic}.dlt`] }).catch(() => undefined);
-  await admin.disconnect();
-}
+const { kafka, newSuite, produce, start, applied, committedOffset, teardown } = batchSuites(stack);
 
 function ticks(count: number, keys: number, poisonAt?: number): Tick[] {
   return Array.from({ length: count }, (_, i) => ({ key: `k${i % keys}`, seq: i, poison: i === poisonAt }));

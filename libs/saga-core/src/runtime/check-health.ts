@@ -8,13 +8,20 @@ export interface DependencyHealth {
   error?: string;
 }
 
+/**
+ * Where the service's consumer stands in its group: `joining` until the first assignment (after a kill -9
+ * that can take the dead member's session timeout), `not-used` when the service consumes nothing.
+ */
+export type ConsumerGroupState = 'joining' | 'joined' | 'not-used';
+
 /** What {@link SagaflowHealth.check} reports. */
 export interface SagaflowHealthReport {
-  /** `up` when every used dependency is up. */
+  /** `up` when every used dependency is up; a group still `joining` does not make it `down`. */
   status: 'up' | 'down';
   database: DependencyHealth;
   kafka: DependencyHealth;
   registry: DependencyHealth;
+  consumerGroup: ConsumerGroupState;
 }
 
 /** Probes the database, the broker and (for Avro) the registry, each within `timeoutMs`. */
@@ -23,7 +30,7 @@ export async function checkHealth(
   kafka: Kafka,
   registryUrl: string | undefined,
   timeoutMs = 3_000,
-): Promise<SagaflowHealthReport> {
+): Promise<Omit<SagaflowHealthReport, 'consumerGroup'>> {
   const [database, broker, registry] = await Promise.all([
     probe(timeoutMs, async () => {
       await pool.query('select 1');

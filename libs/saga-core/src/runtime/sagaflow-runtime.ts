@@ -36,7 +36,7 @@ import { SagaTransitions } from '../lifecycle/saga-transitions-message';
 import { sagaMigrations } from '../migrations/saga-migrations';
 import { sagaflowJsonLogger, type SagaflowLogger } from '../observability/json-logger';
 import { SagaflowMetrics } from '../observability/sagaflow-metrics';
-import { checkHealth, type SagaflowHealthReport } from './check-health';
+import { checkHealth, type ConsumerGroupState, type SagaflowHealthReport } from './check-health';
 import { DeadLetterPublisher } from './dead-letter';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { ensureSagaflowTopics } from './ensure-sagaflow-topics';
@@ -96,6 +96,8 @@ export class SagaflowRuntime {
   private scheduler: DeadlineScheduler | undefined;
   private deadLetters: DeadLetterPublisher | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+  private group: ConsumerGroupState = 'not-used';
+  private groupJoined: Promise<void> = Promise.resolve();
   private cycleCheck: Promise<ReactionCycleReport> | undefined;
 
   /** @throws ConfigError naming the setting, the rule and the value; nothing has connected yet. */
@@ -252,7 +254,21 @@ export class SagaflowRuntime {
           ...(inProcess ? { inProcess } : {}),
         }),
       };
-      await consumer.run(runConfig);
+      this.group = 'joining';
+      this.groupJoined = new Promise<void>((joined) => {
+        consumer.on(consumer.events.GROUP_JOIN, () => {
+          if (this.group === 'joining')
+            this.logger.info('consumer group joined', { groupId: c.consumer.groupId });
+          this.group = 'joined';
+          joined();
+        });
+      });
+      // Joining waits for the group to rebalance, and after a kill -9 the group first waits out the dead
+      // member's session timeout: HTTP and outbox writes must not wait with it (issue 11 item 16, decision
+      // 0081). kafkajs retries a failed join itself; what reaches here is logged, never unhandled.
+      consumer
+        .run(runConfig)
+        .catch((error: unknown) => this.logger.error('consumer group could not be joined', { error }));
     }
     if (c.deadlines.enabled && registry.definitions().length > 0) {
       this.scheduler = new DeadlineScheduler({
@@ -311,13 +327,23 @@ export class SagaflowRuntime {
     this.logger.info('sagaflow stopped', {});
   }
 
-  /** Probes the database, the broker and the registry. */
-  health(): Promise<SagaflowHealthReport> {
-    return checkHealth(
+  /** Probes the database, the broker and the registry, and says whether the consumer group has been joined. */
+  async health(): Promise<SagaflowHealthReport> {
+    const report = await checkHealth(
       this.pool,
       this.kafka,
       this.config.codec.kind === 'avro' ? this.config.codec.registryUrl : undefined,
     );
+    return { ...report, consumerGroup: this.group };
+  }
+
+  /**
+   * Resolves once the consumer has joined its group the first time (at once when the service consumes
+   * nothing). {@link start} does not wait for it: a group that waits out a dead member's session would keep
+   * the service's HTTP and outbox writes down with it.
+   */
+  consumerGroupJoined(): Promise<void> {
+    return this.groupJoined;
   }
 
   /**

@@ -7,7 +7,13 @@ import {
 } from '@sagaflow/outbox-relay';
 import type { Message } from 'kafkajs';
 import { Pool } from 'pg';
-import { OnEvent, SagaflowRuntime, type MessageContext, type SagaflowLogger } from '../../src/index';
+import {
+  OnEvent,
+  SagaflowRuntime,
+  type Duration,
+  type MessageContext,
+  type SagaflowLogger,
+} from '../../src/index';
 
 /** One event of the batch suites: `seq` orders one key's events; `poison` makes the reaction fail every time. */
 export interface Tick {
@@ -64,6 +70,8 @@ export function tickService(options: {
   brokers: string[];
   type: MessageType<Tick>;
   logger: SagaflowLogger;
+  /** The consumer's session (default 10 s): how long its group waits for it after a kill -9. */
+  sessionTimeout?: Duration;
 }): { runtime: SagaflowRuntime; start: () => Promise<void> } {
   class TickReaction {
     @OnEvent(options.type)
@@ -84,7 +92,7 @@ export function tickService(options: {
     catalog: [options.type],
     consumer: {
       retry: { attempts: 2, initialBackoff: '20ms', maxBackoff: '50ms' },
-      sessionTimeout: '10s',
+      sessionTimeout: options.sessionTimeout ?? '10s',
       heartbeatInterval: '1s',
     },
     deadlines: { enabled: false },
