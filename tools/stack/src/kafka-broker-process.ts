@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { newKafkaClusterId } from './kafka-cluster-id';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runningPid, startDetached } from './local-process';
@@ -173,9 +173,4 @@ export async function awaitKafkaBroker(spec: KafkaBrokerSpec): Promise<string> {
     });
   }
   return address;
-}
-
-/** A new KRaft cluster id: 16 bytes in URL-safe base64 without padding. */
-export function newKafkaClusterId(): string {
-  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
 }

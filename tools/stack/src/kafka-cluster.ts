@@ -1,11 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  awaitKafkaBroker,
-  launchKafkaBroker,
-  newKafkaClusterId,
-  type KafkaBrokerSpec,
-} from './kafka-broker-process';
+import { awaitKafkaBroker, launchKafkaBroker, type KafkaBrokerSpec } from './kafka-broker-process';
+import { newKafkaClusterId } from './kafka-cluster-id';
 import { fetchKafkaJars } from './local-kafka';
 import { killProcess, runningPid, stopProcess } from './local-process';
 import { probeKafka } from './probe-kafka';
