@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { DeadLetterHeader, newMessageId } from '@sagaflow/outbox-relay';
 import { uniqueTopicName, waitFor } from '@sagaflow/stack';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -11,7 +9,8 @@ import './support/provided-context';
 // The batched consume path on a real broker and PostgreSQL: a partition's fetched records are applied in
 // few transactions; a failing record is isolated from its neighbours; a repeat in one batch is a duplicate.
 const stack = inject('stack');
-const { kafka, newSuite, produce, start, applied, committedOffset, teardown } = batchSuites(stack);
+const { kafka, newSuite, produce, start, spawnTickService, applied, committedOffset, teardown } =
+  batchSuites(stack);
 
 function ticks(count: number, keys: number, poisonAt?: number): Tick[] {
   return Array.from({ length: count }, (_, i) => ({ key: `k${i % keys}`, seq: i, poison: i === poisonAt }));
@@ -106,26 +105,9 @@ describe('Effectively once (guarantee 2): a crash between the batch commit and i
       s.topic,
       all.map((t) => tickRecord(type, t)),
     );
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        resolve(__dirname, 'batch-app/crash-main.ts'),
-        s.service,
-        s.pool.options.connectionString!,
-        stack.kafkaBrokers.join(','),
-        s.topic,
-      ],
-      {
-        cwd: resolve(__dirname, '..'),
-        env: { ...process.env, SAGAFLOW_FAULT_POINT: 'consumer.after-commit-before-offset' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
-    );
-    const exit = await new Promise<NodeJS.Signals | number | null>((done) =>
-      child.on('exit', (code, signal) => done(signal ?? code)),
-    );
+    const exit = await spawnTickService(s, {
+      env: { SAGAFLOW_FAULT_POINT: 'consumer.after-commit-before-offset' },
+    }).exited;
     expect(exit).toBe('SIGKILL');
     const before = await applied(s);
     expect(before.length).toBeGreaterThan(0);

@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { waitFor } from '@sagaflow/stack';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { tickRecord, tickType, type Tick } from './batch-app/batch-app';
@@ -10,7 +8,7 @@ import './support/provided-context';
 // Issue 11 item 16 (decision 0081): after a kill -9 the group waits out the dead member's session before
 // it hands out partitions again; a restarted service must take writes meanwhile.
 const stack = inject('stack');
-const { kafka, newSuite, produce, start, applied, teardown } = batchSuites(stack);
+const { kafka, newSuite, produce, start, spawnTickService, applied, teardown } = batchSuites(stack);
 const deadMembersSession = '45s';
 
 describe('Restart after kill -9: writes do not wait for the consumer group to rejoin', () => {
@@ -25,21 +23,7 @@ describe('Restart after kill -9: writes do not wait for the consumer group to re
       s.topic,
       ticks.slice(0, 10).map((t) => tickRecord(type, t)),
     );
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        resolve(__dirname, 'batch-app/crash-main.ts'),
-        s.service,
-        s.pool.options.connectionString!,
-        stack.kafkaBrokers.join(','),
-        s.topic,
-        deadMembersSession,
-      ],
-      { cwd: resolve(__dirname, '..'), stdio: ['ignore', 'inherit', 'inherit'] },
-    );
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const { child, exited } = spawnTickService(s, { sessionTimeout: deadMembersSession });
     try {
       await waitFor(async () => (await applied(s!)).length === 10, {
         timeoutMs: 60_000,

@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { ensureTopics } from '@sagaflow/outbox-relay';
 import {
   createDatabase,
@@ -89,5 +91,37 @@ export function batchSuites(stack: Pick<StackEndpoints, 'kafkaBrokers' | 'databa
     await admin.disconnect();
   }
 
-  return { kafka, newSuite, produce, start, applied, committedOffset, teardown };
+  /**
+   * The suite's tick service as a child process (batch-app/crash-main.ts), so a test can SIGKILL it or let
+   * a fault point kill it. `exited` resolves with the signal, or the exit code.
+   */
+  function spawnTickService(
+    s: Suite,
+    options: { sessionTimeout?: string; env?: Record<string, string> } = {},
+  ): { child: ChildProcess; exited: Promise<NodeJS.Signals | number | null> } {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        resolve(__dirname, 'crash-main.ts'),
+        s.service,
+        s.pool.options.connectionString!,
+        stack.kafkaBrokers.join(','),
+        s.topic,
+        ...(options.sessionTimeout === undefined ? [] : [options.sessionTimeout]),
+      ],
+      {
+        cwd: resolve(__dirname, '../..'),
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    const exited = new Promise<NodeJS.Signals | number | null>((done) =>
+      child.once('exit', (code, signal) => done(signal ?? code)),
+    );
+    return { child, exited };
+  }
+
+  return { kafka, newSuite, produce, start, spawnTickService, applied, committedOffset, teardown };
 }
