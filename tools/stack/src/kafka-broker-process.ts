@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { newKafkaClusterId } from './kafka-cluster-id';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { newKafkaClusterId } from './kafka-cluster-id';
 import { runningPid, startDetached } from './local-process';
 import { probeKafka } from './probe-kafka';
 import { StackError } from './stack-error';

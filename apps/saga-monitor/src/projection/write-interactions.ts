@@ -36,8 +36,8 @@ export async function writeInteractions(
   const parents = possibleParents(candidates);
   // one index scan for all ids, whatever the table's (lagging, during a catch-up) statistics say: with
   // sequential scans disabled for these probes "= any" stays an index scan, where the planner chose a
-  // scan of the whole table, a cost that grew with the projection; it also costs a third of the one
-  // lateral probe per id it replaced (docs/decisions/0070)
+  // scan of the whole table, a cost that grew with the projection; the step took 8.0 s of a 40k-saga
+  // catch-up against 14.0 s with the one lateral probe per id it replaced (docs/decisions/0070)
   const nodesOf = async (ids: string[]) =>
     ids.length === 0
       ? []
