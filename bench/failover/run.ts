@@ -13,14 +13,7 @@ import {
   waitFor,
   type KafkaCluster,
 } from '@sagaflow/stack';
-import {
-  DemoSystem,
-  ensureBuilt,
-  placeOrders,
-  sagaServices,
-  SystemClient,
-  type SagaService,
-} from '@sagaflow/system';
+import { DemoSystem, ensureBuilt, placeOrders, sagaServices, type SagaService } from '@sagaflow/system';
 import { Kafka, logLevel } from 'kafkajs';
 import { pauseAfter, ProgressProbe, steadyMaxGap } from './progress-probe';
 
@@ -61,11 +54,7 @@ async function main(): Promise<void> {
         'payment-service': quiet,
       },
     });
-    const client = new SystemClient({
-      order: system.url('order-service'),
-      inventory: system.url('inventory-service'),
-      payment: system.url('payment-service'),
-    });
+    const client = system.client();
     for (let i = 0; i < 4; i++) await client.seedStock(`bench-S${i}`, 10_000_000);
     await client.openAccount('bench-rich', 1_000_000_000_000);
     await probe.start();

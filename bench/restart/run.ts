@@ -8,14 +8,7 @@
  * Run: `npm run bench:restart`. Knobs: BENCH_RATE (orders/s, default 5), BENCH_KILLS (default 3).
  */
 import { ensureStack, uniqueDatabaseName } from '@sagaflow/stack';
-import {
-  DemoSystem,
-  ensureBuilt,
-  placeOrders,
-  sagaServices,
-  SystemClient,
-  type SagaService,
-} from '@sagaflow/system';
+import { DemoSystem, ensureBuilt, placeOrders, sagaServices, type SagaService } from '@sagaflow/system';
 
 const rate = Number(process.env.BENCH_RATE ?? 5);
 const kills = Number(process.env.BENCH_KILLS ?? 3);
@@ -46,11 +39,7 @@ async function main(): Promise<void> {
   let loading = true;
   let load: Promise<void> = Promise.resolve();
   try {
-    const client = new SystemClient({
-      order: system.url('order-service'),
-      inventory: system.url('inventory-service'),
-      payment: system.url('payment-service'),
-    });
+    const client = system.client();
     await client.seedStock('bench-S0', 10_000_000);
     await client.openAccount('bench-rich', 1_000_000_000_000);
     const order = { customerId: 'bench-rich', items: [{ sku: 'bench-S0', quantity: 1, unitPrice: 100 }] };

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { join } from 'node:path';
 import { loadStackConfig, uniqueDatabaseName, type StackEndpoints } from '@sagaflow/stack';
-import { DemoSystem, ensureBuilt, sagaServices, SystemClient, type SagaService } from '@sagaflow/system';
+import { DemoSystem, ensureBuilt, sagaServices, type SagaService } from '@sagaflow/system';
 import { CpuMeter, pidOf, pidsByName, type CpuComponent } from './cpu-meter';
 import { diffBuckets, parseHopBuckets, sumBuckets, type HopBuckets } from './hop-histogram-diff';
 import { benchOrder, benchSeed, expectedOutcome, type ExpectedOutcome } from './order-mix';
@@ -88,11 +88,7 @@ export async function runSagaflowBench(options: {
   });
   const watcher = new TerminalWatcher(options.stack.kafkaBrokers);
   try {
-    const client = new SystemClient({
-      order: system.url('order-service'),
-      inventory: system.url('inventory-service'),
-      payment: system.url('payment-service'),
-    });
+    const client = system.client();
     for (const sku of benchSeed.plentifulSkus) await client.seedStock(sku, benchSeed.plentifulQuantity);
     await client.seedStock(benchSeed.scarceSku, 0);
     await client.openAccount(benchSeed.richCustomer, benchSeed.richLimitCents);

@@ -18,8 +18,6 @@ import { DemoSystem } from './demo-system';
 import { demoScenario } from './demo-scenario';
 import { ensureBuilt } from './ensure-built';
 import type { ServiceProcess } from './service-process';
-import { SystemClient } from './system-client';
-import { SystemLedger } from './system-ledger';
 import { systemTopicPattern } from './system-topics';
 
 const positive = (name: string, raw: string | undefined): number => {
@@ -66,16 +64,8 @@ async function main(): Promise<void> {
       'saga-monitor': { MONITOR_TOPIC_PATTERN: systemTopicPattern.source },
     },
   });
-  const client = new SystemClient({
-    order: system.url('order-service'),
-    inventory: system.url('inventory-service'),
-    payment: system.url('payment-service'),
-  });
-  const ledger = new SystemLedger({
-    order: system.databaseUrl('order-service'),
-    inventory: system.databaseUrl('inventory-service'),
-    payment: system.databaseUrl('payment-service'),
-  });
+  const client = system.client();
+  const ledger = system.ledger();
   let failed = false;
   try {
     const scenario = demoScenario(Math.ceil(seconds * rate));

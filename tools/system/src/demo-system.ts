@@ -13,6 +13,8 @@ import { assertPortFree } from './free-port';
 import { systemLockPath, takeSystemLock } from './system-lock';
 import { emptySystemTopics } from './system-topics';
 import { ServiceProcess } from './service-process';
+import { SystemClient } from './system-client';
+import { SystemLedger } from './system-ledger';
 import {
   defaultDatabaseName,
   defaultPorts,
@@ -153,6 +155,24 @@ export class DemoSystem {
     const url = this.databaseUrls.get(service);
     if (!url) throw new Error(`${service} has no database in this system`);
     return url;
+  }
+
+  /** A client of the three services' HTTP APIs (their first instances). */
+  client(): SystemClient {
+    return new SystemClient({
+      order: this.url('order-service'),
+      inventory: this.url('inventory-service'),
+      payment: this.url('payment-service'),
+    });
+  }
+
+  /** A reader of the three services' databases, for checking the system's invariants; close it after. */
+  ledger(): SystemLedger {
+    return new SystemLedger({
+      order: this.databaseUrl('order-service'),
+      inventory: this.databaseUrl('inventory-service'),
+      payment: this.databaseUrl('payment-service'),
+    });
   }
 
   /** Every process of this system (every instance), in start order. */

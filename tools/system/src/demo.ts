@@ -10,8 +10,6 @@ import { demoScenario } from './demo-scenario';
 import { formatSummary, formatUrls } from './demo-summary';
 import { ensureBuilt } from './ensure-built';
 import { placeOrders } from './place-orders';
-import { SystemClient } from './system-client';
-import { SystemLedger } from './system-ledger';
 import { runTimeoutScene } from './timeout-scene';
 
 // The services' default: a busy 2-core machine with the stack on it can queue replies for seconds.
@@ -71,16 +69,8 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.on(signal, () => void shutdown().then(() => process.exit(0)));
 
-  const client = new SystemClient({
-    order: system.url('order-service'),
-    inventory: system.url('inventory-service'),
-    payment: system.url('payment-service'),
-  });
-  const ledger = new SystemLedger({
-    order: system.databaseUrl('order-service'),
-    inventory: system.databaseUrl('inventory-service'),
-    payment: system.databaseUrl('payment-service'),
-  });
+  const client = system.client();
+  const ledger = system.ledger();
   try {
     const scenario = demoScenario(size);
     const started = performance.now();

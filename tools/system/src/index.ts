@@ -6,7 +6,7 @@
  *
  * @example
  * const system = await DemoSystem.start({ stack: await ensureStack(), monitor: 'off' });
- * const client = new SystemClient({ order: system.url('order-service'), … });
+ * const client = system.client(); // the three services' HTTP APIs; system.ledger() reads their databases
  * await system.process('inventory-service').kill();
  * await system.process('inventory-service').startHealthy();
  */

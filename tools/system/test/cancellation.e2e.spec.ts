@@ -8,8 +8,8 @@ import {
   ensureBuilt,
   freePort,
   sagaServices,
-  SystemClient,
-  SystemLedger,
+  type SystemClient,
+  type SystemLedger,
   type OrderLineInput,
   type SystemService,
 } from '../src/index';
@@ -81,16 +81,8 @@ beforeAll(async () => {
     },
     logDir: join(loadStackConfig().stackDir, 'logs', 'system', `e2e-cancel-${run}`),
   });
-  client = new SystemClient({
-    order: system.url('order-service'),
-    inventory: system.url('inventory-service'),
-    payment: system.url('payment-service'),
-  });
-  ledger = new SystemLedger({
-    order: system.databaseUrl('order-service'),
-    inventory: system.databaseUrl('inventory-service'),
-    payment: system.databaseUrl('payment-service'),
-  });
+  client = system.client();
+  ledger = system.ledger();
 });
 
 afterEach(async () => {

@@ -9,7 +9,7 @@ import {
   freePort,
   readTopicRecords,
   sagaServices,
-  SystemClient,
+  type SystemClient,
   type SagaService,
 } from '../src/index';
 import './support/provided-context';
@@ -46,11 +46,7 @@ describe('A run of the demo system starts from an empty broker, not from the pre
       log: (line) => console.log(line),
     });
     systems.push(system);
-    const client = new SystemClient({
-      order: system.url('order-service'),
-      inventory: system.url('inventory-service'),
-      payment: system.url('payment-service'),
-    });
+    const client = system.client();
     return { system, client };
   };
 

@@ -7,8 +7,8 @@ import {
   ensureBuilt,
   freePort,
   sagaServices,
-  SystemClient,
-  SystemLedger,
+  type SystemClient,
+  type SystemLedger,
   type LedgerScope,
   type OrderState,
   type SagaService,
@@ -90,16 +90,8 @@ export function useSystem(
       purpose: `e2e ${label}`,
       log: (line) => console.log(line),
     });
-    fx.client = new SystemClient({
-      order: fx.system.url('order-service'),
-      inventory: fx.system.url('inventory-service'),
-      payment: fx.system.url('payment-service'),
-    });
-    fx.ledger = new SystemLedger({
-      order: fx.system.databaseUrl('order-service'),
-      inventory: fx.system.databaseUrl('inventory-service'),
-      payment: fx.system.databaseUrl('payment-service'),
-    });
+    fx.client = fx.system.client();
+    fx.ledger = fx.system.ledger();
   });
 
   afterEach(async () => {
