@@ -120,11 +120,14 @@ describe('A record Kafka refuses is set aside: only its key waits (issue 11 item
     const consumer = await collectTopic(kafka, topic);
     try {
       await relay.start();
-      await waitFor(() => seqs(consumer.records, 'B').length === 3, {
-        timeoutMs: 30_000,
-        description: 'key B',
-      });
-      const [row, ...others] = await listSetAside(db.pool);
+      // the relay sets the refused row aside after the records around it were sent: wait for both
+      const [row, ...others] = await waitFor(
+        async () => {
+          const aside = await listSetAside(db.pool);
+          return seqs(consumer.records, 'B').length === 3 && aside.length > 0 && aside;
+        },
+        { timeoutMs: 30_000, description: 'key B sent and key A set aside' },
+      );
       expect(others).toEqual([]);
       expect(row).toMatchObject({ key: 'A', messageType: type.name, errorCode: 'RECORD_REJECTED' });
       expect(row!.errorMessage).toMatch(/MESSAGE_TOO_LARGE/);
