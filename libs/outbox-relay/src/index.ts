@@ -67,5 +67,16 @@ export { readPendingStats, type PendingStats } from './relay/pending-stats';
 export { jsonLogger, type RelayLogger, type LogLevel } from './logging/relay-logger';
 /** Parses a configuration with a zod schema into its output, or throws a ConfigError naming the setting, rule and value. */
 export { parseConfig, describeValue } from './config/parse-config';
+/** W3C trace context and the OpenTelemetry spans every Sagaflow library starts (docs/decisions/0084). */
+export { childTraceparent, newTraceparent, parseTraceparent, formatTraceparent } from './tracing/traceparent';
+export {
+  tracerName,
+  startMessageSpan,
+  startSpan,
+  recordingTraceparent,
+  endSpan,
+  type SpanOperation,
+  type SpanMessage,
+} from './tracing/message-spans';
 /** Named crash points for crash tests (`SAGAFLOW_FAULT_POINT`). */
 export { faultPoint, type FaultPointName } from './fault/fault-point';

@@ -100,7 +100,10 @@ describe('OutboxRelay publishes what the writer committed', () => {
         'saga-type': 'SpecSaga',
         source: 'spec-service',
         'occurred-at': '2025-01-02T03:04:05.678Z',
-        traceparent,
+        // the message's own span in its cause's trace (decision 0084): same trace id, a new span id
+        traceparent: expect.stringMatching(
+          new RegExp(`^00-${traceparent.slice(3, 35)}-(?!${traceparent.slice(36, 52)})[0-9a-f]{16}-01$`),
+        ),
         'content-type': ContentType.avro,
       });
       await waitFor(

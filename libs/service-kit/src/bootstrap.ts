@@ -2,18 +2,23 @@ import 'reflect-metadata';
 import { type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JsonLogger, type LogLevel } from './logging/json-logger';
+import { startTracing } from './tracing/start-tracing';
+import { TracingShutdownModule } from './tracing/tracing-shutdown.module';
 
 /** The settings every service's bootstrap needs from its config. */
 export interface BootstrapConfig {
   PORT: number;
   LOG_LEVEL: LogLevel;
   SHUTDOWN_TIMEOUT: number;
+  /** When set, the process exports its spans as OTLP/HTTP to this base URL. */
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
 }
 
 /**
  * Starts a demo service: parses its configuration first (a bad value stops the process with exit code 1
  * and one line naming the variable, before anything connects), then the Nest application with JSON logs
- * and shutdown hooks, listening on `PORT`.
+ * and shutdown hooks, listening on `PORT`. With `OTEL_EXPORTER_OTLP_ENDPOINT` the tracing SDK is registered
+ * first, so every span of the start-up is recorded, and flushed after everything else has shut down.
  * @param loadConfig parses the environment; throws ConfigError naming the variable
  * @param appModule the root module for that configuration
  */
@@ -34,7 +39,11 @@ export async function bootstrapService<C extends BootstrapConfig>(
   }
   const logger = new JsonLogger(service, config.LOG_LEVEL);
   try {
-    const app = await NestFactory.create(appModule(config, logger), { logger, abortOnError: false });
+    const endpoint = config.OTEL_EXPORTER_OTLP_ENDPOINT;
+    const root = endpoint
+      ? TracingShutdownModule.around(appModule(config, logger), startTracing(service, endpoint))
+      : appModule(config, logger);
+    const app = await NestFactory.create(root, { logger, abortOnError: false });
     app.enableShutdownHooks();
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {

@@ -13,6 +13,8 @@
  */
 /** Starts a service: config first (exit 1 naming the variable), then Nest with JSON logs and shutdown hooks. */
 export { bootstrapService, type BootstrapConfig } from './bootstrap';
+/** Registers the OpenTelemetry SDK exporting OTLP/HTTP (what bootstrapService does when the endpoint is set). */
+export { startTracing, type Tracing } from './tracing/start-tracing';
 /** zod rules for the variables every service reads, a duration rule, and the parser that names faults. */
 export { commonEnv, durationEnv, parseEnv, codecFrom } from './config/env-config';
 /** One JSON object per log line, for Nest and for Sagaflow. */

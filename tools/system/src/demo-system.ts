@@ -41,6 +41,11 @@ export interface DemoSystemOptions {
   instances?: Partial<Record<SagaService, number>>;
   /** Extra environment per process, e.g. `{ 'order-service': { ORDER_STEP_TIMEOUT: '2s' } }`. */
   env?: Partial<Record<SystemService, Record<string, string>>>;
+  /**
+   * Base URL of an OTLP/HTTP collector every process exports its spans to (default: this process's
+   * `OTEL_EXPORTER_OTLP_ENDPOINT`, so `OTEL_EXPORTER_OTLP_ENDPOINT=… npm run demo` traces the demo).
+   */
+  tracingEndpoint?: string;
   /** Run the saga monitor: `auto` = when `apps/saga-monitor/dist/main.js` exists (default), `off` = never. */
   monitor?: 'auto' | 'off';
   /** Directory of the processes' log files (default `.stack/logs/system`). */
@@ -231,6 +236,7 @@ async function describeInstance(
   const label = index === 0 ? name : `${name}-${index + 1}`;
   await assertPortFree(port, label);
   const database = new URL(urls.get(name) ?? '').pathname.slice(1);
+  const tracing = options.tracingEndpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   return new ServiceProcess({
     name: label,
     main: mainOf(name),
@@ -243,6 +249,7 @@ async function describeInstance(
       KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
       SCHEMA_REGISTRY_URL: options.stack.schemaRegistryUrl,
       ...(name === 'saga-monitor' ? {} : { SAGAFLOW_CODEC: 'avro' }),
+      ...(tracing ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing } : {}),
       ...options.env?.[name],
     },
   });

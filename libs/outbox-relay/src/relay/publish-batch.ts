@@ -1,5 +1,7 @@
 import type { Producer, TopicMessages } from 'kafkajs';
 import { SagaflowError } from '../errors/sagaflow-error';
+import { Header } from '../message/headers';
+import { endSpan, recordingTraceparent, startMessageSpan } from '../tracing/message-spans';
 import { recordBytes } from './cap-batch-bytes';
 import type { EncodedMessage } from './encode-batch';
 
@@ -16,7 +18,9 @@ const recordErrorTypes: ReadonlySet<string> = new Set([
 
 /**
  * Sends a batch as one `sendBatch` with acks from all in-sync replicas. Records keep their batch order
- * within each topic, and so within each partition, which is what per-key order needs.
+ * within each topic, and so within each partition, which is what per-key order needs. Each record has a
+ * `send` span, a child of its outbox row's, ended at the ack; a recorded span becomes the record's
+ * `traceparent`, so its consumers descend from the send.
  * @throws SagaflowError RECORD_REJECTED (not retriable) when Kafka refused a record itself (too large,
  * invalid): which record is unknown when the batch held several, see {@link publishRecordByRecord}.
  * @throws SagaflowError BROKER_UNAVAILABLE (retriable) when Kafka did not acknowledge everything.
@@ -24,17 +28,34 @@ const recordErrorTypes: ReadonlySet<string> = new Set([
 export async function publishBatch(producer: Producer, messages: readonly EncodedMessage[]): Promise<void> {
   if (messages.length === 0) return;
   const byTopic = new Map<string, TopicMessages>();
-  for (const { row, message } of messages) {
+  const spans = messages.map(({ row, message }) => {
     let group = byTopic.get(row.topic);
     if (!group) {
       group = { topic: row.topic, messages: [] };
       byTopic.set(row.topic, group);
     }
+    const span = startMessageSpan(
+      'send',
+      {
+        topic: row.topic,
+        messageType: row.messageType,
+        messageId: row.messageId,
+        key: row.key,
+        correlationId: row.correlationId,
+        sagaType: row.sagaType,
+      },
+      row.traceparent,
+    );
+    const traceparent = recordingTraceparent(span);
+    if (traceparent !== undefined && message.headers) message.headers[Header.traceparent] = traceparent;
     group.messages.push(message);
-  }
+    return span;
+  });
   try {
     await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+    for (const span of spans) endSpan(span);
   } catch (cause) {
+    for (const span of spans) endSpan(span, cause);
     const refused = recordErrorType(cause);
     if (refused) {
       const only = messages.length === 1 ? messages[0]! : undefined;

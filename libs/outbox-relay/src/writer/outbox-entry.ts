@@ -10,7 +10,10 @@ export interface OutboxEntry<T = unknown> {
   causationId?: string;
   /** Set when a saga emits the message. */
   sagaType?: string;
-  /** W3C trace context of the writer's span. */
+  /**
+   * W3C trace context of what caused the message (a consumed message's handler span, a request's span).
+   * The outbox stores the message's own `create` span, a child of it (docs/decisions/0084).
+   */
   traceparent?: string;
   /** A preset id (e.g. derived deterministically by a saga); a new UUIDv7 otherwise. */
   messageId?: string;

@@ -1,8 +1,10 @@
+import type { Span } from '@opentelemetry/api';
 import type { ClientBase } from 'pg';
 import { ConfigError } from '../errors/sagaflow-error';
 import type { MessageCatalog } from '../message/message-catalog';
+import { endSpan } from '../tracing/message-spans';
+import { startAppendSpan } from './append-span';
 import type { OutboxEntry } from './outbox-entry';
-import { newMessageId } from '../message/message-id';
 import { defaultMaxMessageBytes, validateEntry, type ValidEntry } from './validate-entry';
 import { writeOutboxRows } from './write-outbox-rows';
 
@@ -69,27 +71,61 @@ export class OutboxWriter {
     const list = (Array.isArray(entries) ? entries : [entries]) as OutboxEntry[];
     if (list.length === 0) return [];
     const valid = list.map((entry, index) => validateEntry(entry, index, this.catalog, this.maxMessageBytes));
-    return writeOutboxRows(client, this.source, valid);
+    const traced = valid.map((v) => startAppendSpan(v, this.source));
+    try {
+      const ids = await writeOutboxRows(
+        client,
+        this.source,
+        traced.map((t) => t.valid),
+      );
+      for (const { span } of traced) endSpan(span);
+      return ids;
+    } catch (error) {
+      for (const { span } of traced) endSpan(span, error);
+      throw error;
+    }
   }
 
   /**
    * Validates entries and gives each its message id without writing anything, so a transaction that
    * handles many messages writes all their outbox rows with one {@link OutboxWriter.write} at its end.
-   * @returns the prepared entries, in order; their `entry.messageId` is set.
+   * @returns the prepared entries, in order; their `entry.messageId` is set, and their `entry.traceparent`
+   * is the message's own span (what a consumer of it in process sees).
    * @throws MessageValidationError naming the entry and field at fault.
    */
   prepare(entries: readonly OutboxEntry[]): PreparedOutboxEntry[] {
-    return entries.map((entry, index) => {
-      const valid = validateEntry(entry, index, this.catalog, this.maxMessageBytes);
-      return { ...valid, entry: { ...valid.entry, messageId: valid.entry.messageId ?? newMessageId() } };
+    const valid = entries.map((entry, index) =>
+      validateEntry(entry, index, this.catalog, this.maxMessageBytes),
+    );
+    return valid.map((v) => {
+      const { valid: prepared, span } = startAppendSpan(v, this.source);
+      // the append span lasts until the row is written; a transaction rolled back first never ends it
+      openAppends.set(prepared, span);
+      return prepared;
     });
   }
 
   /** Inserts entries from {@link OutboxWriter.prepare}, in order, with one statement, in the caller's transaction. */
   async write(client: ClientBase, prepared: readonly PreparedOutboxEntry[]): Promise<void> {
-    if (prepared.length > 0) await writeOutboxRows(client, this.source, prepared);
+    if (prepared.length === 0) return;
+    let failure: unknown;
+    try {
+      await writeOutboxRows(client, this.source, prepared);
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      for (const p of prepared) {
+        const span = openAppends.get(p);
+        openAppends.delete(p);
+        if (span) endSpan(span, failure);
+      }
+    }
   }
 }
+
+// keyed weakly: a prepared entry whose transaction rolled back takes its unended span with it
+const openAppends = new WeakMap<PreparedOutboxEntry, Span>();
 
 /** An outbox entry validated by {@link OutboxWriter.prepare}, its message id assigned. */
 export type PreparedOutboxEntry = ValidEntry;

@@ -1,4 +1,11 @@
-import type { OutboxWriter, SagaflowError } from '@sagaflow/outbox-relay';
+import type { Span } from '@opentelemetry/api';
+import {
+  endSpan,
+  recordingTraceparent,
+  startMessageSpan,
+  type OutboxWriter,
+  type SagaflowError,
+} from '@sagaflow/outbox-relay';
 import type { Pool } from 'pg';
 import type { IncomingMessage } from '../engine/saga-outcome';
 import { isOutage, toSagaflowError, type ErrorSource } from '../runtime/classify-error';
@@ -20,6 +27,8 @@ export interface BatchUnit {
   key: string;
   message: IncomingMessage;
   consumers: readonly RecordConsumer[];
+  /** The span its transactions descend from (its `process` span), else the record's own `traceparent`. */
+  traceparent?: string | undefined;
 }
 
 /** What one consumer did with one unit. */
@@ -105,6 +114,7 @@ async function attempt(
   let origin = 'consuming transaction';
   // set while a consumer (and the handler it calls) runs: what it throws is its own unless our client raised it
   let inConsumer = false;
+  const spans = units.map((u) => transactionSpan(u, units.length));
   try {
     await client.query('begin');
     const tx = new ConsumingTransaction(markingDatabaseErrors(client), writer);
@@ -131,6 +141,12 @@ async function attempt(
       failed = i;
       tx.unit = i;
       const out: UnitResult[] = [];
+      // what the handlers emit descends from this attempt's span
+      const traceparent = recordingTraceparent(spans[i]!);
+      const message =
+        traceparent === undefined
+          ? u.message
+          : { ...u.message, headers: { ...u.message.headers, traceparent } };
       for (const c of u.consumers) {
         consumer = c.name;
         origin = c.origin;
@@ -139,7 +155,10 @@ async function attempt(
           continue;
         }
         inConsumer = true;
-        out.push(await c.apply(tx, u.message, now));
+        const result = await c.apply(tx, message, now);
+        if (result.sagaId !== undefined) spans[i]!.setAttribute('sagaflow.saga.id', result.sagaId);
+        if (result.sagaType !== undefined) spans[i]!.setAttribute('sagaflow.saga.type', result.sagaType);
+        out.push(result);
         inConsumer = false;
       }
       results.push(out);
@@ -152,6 +171,7 @@ async function attempt(
     await tx.flush();
     await client.query('commit');
     const committedAt = Date.now();
+    for (const span of spans) endSpan(span);
     if (delivered.length > 0) {
       for (const { message } of delivered) inProcess!.applied.add(message.headers.messageId);
       inProcess!.report(delivered);
@@ -171,6 +191,11 @@ async function attempt(
       broken = rollbackError;
       connectionLost = isOutage(toSagaflowError(rollbackError, 'rollback'));
     });
+    spans.forEach((span, i) => {
+      if (failed === undefined || failed === i) return endSpan(span, error);
+      span.addEvent('rolled back: another record of the transaction failed');
+      endSpan(span);
+    });
     const source: ErrorSource =
       inConsumer && !raisedByDatabaseClient(error) ? { from: 'handler', connectionLost } : ours;
     // a connection the database could not serve (read-only after a failover, shutting down) is not reused
@@ -179,4 +204,20 @@ async function attempt(
   } finally {
     client.release(broken);
   }
+}
+
+/** One attempt of one unit: a span per record, though the records of a chunk share one transaction. */
+function transactionSpan(u: BatchUnit, records: number): Span {
+  const h = u.message.headers;
+  return startMessageSpan(
+    'transaction',
+    {
+      messageType: h.messageType,
+      messageId: h.messageId,
+      correlationId: h.correlationId,
+      sagaType: h.sagaType,
+    },
+    u.traceparent ?? h.traceparent,
+    { 'sagaflow.consumers': u.consumers.map((c) => c.name), 'sagaflow.transaction.records': records },
+  );
 }

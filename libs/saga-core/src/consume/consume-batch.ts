@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Span } from '@opentelemetry/api';
 import {
+  endSpan,
   faultPoint,
+  recordingTraceparent,
+  startMessageSpan,
   type MessageCatalog,
   type MessageCodec,
   type OutboxWriter,
@@ -95,6 +99,8 @@ export function consumeBatch(d: ConsumeBatchDeps) {
     }
     const done = new Array<boolean>(messages.length).fill(false);
     const committedAt = new Array<number>(messages.length).fill(0);
+    // the `process` span of each record being applied, ended when the record may be committed
+    const spans = new Map<number, Span>();
     // a rebalance may hand the partition to a replica that has a version this one lacks: end such holds
     const rebalance = new AbortController();
     const beat = setInterval(
@@ -110,18 +116,27 @@ export function consumeBatch(d: ConsumeBatchDeps) {
       d.heartbeatIntervalMs,
     );
     try {
-      const units = await readAndDecode(d, messages, recordOf, done, active);
+      const units = await readAndDecode(d, messages, recordOf, done, active, spans);
       for (let start = 0; start < units.length && active(); start += d.maxRecordsPerTransaction) {
         const chunk = units.slice(start, start + d.maxRecordsPerTransaction);
         await applyChunk(d, chunk, recordOf, messages, active, rebalance.signal, (index, at) => {
           done[index] = true;
           committedAt[index] = at;
+          const span = spans.get(index);
+          spans.delete(index);
+          if (span) endSpan(span);
         });
       }
     } catch (error) {
       if (!(error instanceof RetryAborted)) throw error;
     } finally {
       clearInterval(beat);
+      for (const span of spans.values()) {
+        span.addEvent(
+          'not committed: the consumer stopped or the partition moved; the record is redelivered',
+        );
+        endSpan(span);
+      }
     }
     await commitPrefix(
       d,
@@ -136,13 +151,17 @@ export function consumeBatch(d: ConsumeBatchDeps) {
   };
 }
 
-/** Reads every record's headers, dead-letters the unreadable, decodes the wanted; marks the rest done. */
+/**
+ * Reads every record's headers, dead-letters the unreadable, decodes the wanted; marks the rest done.
+ * Each wanted record gets its `process` span (in `spans` while it lasts), a child of the record's send.
+ */
 async function readAndDecode(
   d: ConsumeBatchDeps,
   messages: readonly KafkaMessage[],
   recordOf: (m: KafkaMessage) => ConsumedRecord,
   done: boolean[],
   active: () => boolean,
+  spans: Map<number, Span>,
 ): Promise<BatchUnit[]> {
   const units: BatchUnit[] = [];
   const seen = new Set<string>();
@@ -168,6 +187,23 @@ async function readAndDecode(
       done[index] = true;
       continue;
     }
+    const span = startMessageSpan(
+      'process',
+      {
+        topic: record.topic,
+        messageType: h.messageType,
+        messageId: h.messageId,
+        key: m.key?.toString(),
+        correlationId: h.correlationId,
+        sagaType: h.sagaType,
+      },
+      h.traceparent,
+      {
+        'messaging.destination.partition.id': String(record.partition),
+        'messaging.kafka.offset': Number(m.offset),
+        'sagaflow.service': d.service,
+      },
+    );
     let payload: unknown;
     try {
       payload = await retryInFreshTransactions(
@@ -181,8 +217,12 @@ async function readAndDecode(
         },
       );
     } catch (error) {
-      if (!(error instanceof RetriesExhausted)) throw error;
+      if (!(error instanceof RetriesExhausted)) {
+        endSpan(span, error);
+        throw error;
+      }
       await deadLetterRecord(d, record, h, d.service, error.error, error.attempts);
+      endSpan(span, error.error);
       done[index] = true;
       continue;
     }
@@ -199,10 +239,14 @@ async function readAndDecode(
     }
     seen.add(h.messageId);
     if (wanting.length === 0) {
+      span.addEvent('passed over: filtered out or a repeat within the batch');
+      endSpan(span);
       done[index] = true;
       continue;
     }
-    units.push({ index, key: keyOf(m), message, consumers: wanting });
+    spans.set(index, span);
+    const traceparent = recordingTraceparent(span) ?? h.traceparent;
+    units.push({ index, key: keyOf(m), message, consumers: wanting, traceparent });
   }
   return units;
 }

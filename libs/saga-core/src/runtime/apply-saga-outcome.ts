@@ -1,4 +1,4 @@
-import type { OutboxEntry } from '@sagaflow/outbox-relay';
+import { newTraceparent, type OutboxEntry } from '@sagaflow/outbox-relay';
 import type { PoolClient } from 'pg';
 import type { ConsumingTransaction } from '../consume/consuming-transaction';
 import type { TransitionHook } from '../consume/transition-hooks';
@@ -10,7 +10,6 @@ import { prepareResend } from '../store/prepare-resend';
 import { removeAssociations, saveAssociations } from '../store/save-associations';
 import { saveInstance } from '../store/save-instance';
 import { TransactionalMessageContext } from './transactional-message-context';
-import { childTraceparent } from './trace-context';
 
 /** What caused a decision: the handled message, or nothing (a deadline). */
 export interface Cause {
@@ -53,7 +52,6 @@ export async function applySagaOutcome(
   const traceparent = cause.traceparent ?? traceOf(i);
   const headers = { correlationId: i.correlationId, causationId: cause.messageId, sagaType: i.type };
   const lifecycle: SagaTransitionsEvent | undefined = transitionsEvent(i, outcome.lifecycle);
-  const lifecycleTrace = childTraceparent(traceparent);
   const entries: OutboxEntry[] = [
     ...(lifecycle
       ? [
@@ -61,7 +59,7 @@ export async function applySagaOutcome(
             type: SagaTransitions as OutboxEntry['type'],
             payload: lifecycle,
             ...headers,
-            traceparent: lifecycleTrace,
+            traceparent,
           },
         ]
       : []),
@@ -74,7 +72,7 @@ export async function applySagaOutcome(
     await runHooks(tx, followers, lifecycle, {
       id: ids[0]!,
       correlationId: i.correlationId,
-      traceparent: lifecycleTrace,
+      traceparent,
       cause,
       service: hooks!.service,
     });
@@ -132,7 +130,7 @@ export function sagaMessage(
     correlationId: i.correlationId,
     causationId,
     sagaType: i.type,
-    traceparent: childTraceparent(traceparent),
+    traceparent,
     ...(m.messageId ? { messageId: m.messageId } : {}),
   };
 }
@@ -161,5 +159,5 @@ async function sendable(client: PoolClient, send: readonly OutgoingMessage[]): P
  */
 function traceOf(i: SagaInstance): string {
   const hex = i.correlationId.replace(/-/g, '').toLowerCase();
-  return /^[0-9a-f]{32}$/.test(hex) ? `00-${hex}-${'0'.repeat(15)}1-01` : childTraceparent(undefined);
+  return /^[0-9a-f]{32}$/.test(hex) ? `00-${hex}-${'0'.repeat(15)}1-01` : newTraceparent();
 }

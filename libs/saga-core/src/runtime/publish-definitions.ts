@@ -4,7 +4,6 @@ import { describeSaga, type SagaDefinition } from '../declaration/saga-definitio
 import { DefinitionPublished, type DefinitionPublishedEvent } from '../lifecycle/definition-message';
 import { inTransaction } from './in-transaction';
 import type { MessageHandlerRegistration } from './message-handler';
-import { newTraceparent } from './trace-context';
 
 /** The document `sagaflow.definitions` carries for a service's participants and reactions (key `reactions:<service>`). */
 export interface ReactionsDocument {
@@ -91,7 +90,6 @@ export async function publishDefinitions(
     type: DefinitionPublished as OutboxEntry['type'],
     payload,
     correlationId,
-    traceparent: newTraceparent(),
   }));
   await inTransaction(pool, (client) => writer.append(client, entries));
 }

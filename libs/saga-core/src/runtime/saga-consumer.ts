@@ -5,7 +5,6 @@ import { applySagaOutcome, type OutcomeHooks } from './apply-saga-outcome';
 import type { ApplyResult, RecordConsumer } from './record-consumer';
 import type { RetrySettings } from './retry-in-fresh-transactions';
 import type { SagaRegistry, SagaTypeVersions } from './saga-registry';
-import { childTraceparent } from './trace-context';
 import { versionGap } from './version-gap-error';
 
 /**
@@ -74,7 +73,7 @@ export class SagaConsumer implements RecordConsumer {
           correlationId: message.headers.correlationId,
           causationId: message.headers.messageId,
           sagaType: this.sagaType,
-          traceparent: childTraceparent(message.headers.traceparent),
+          traceparent: message.headers.traceparent,
         })),
       );
       return { ...base, outcome: 'applied', reason: missing.reason };

@@ -1,10 +1,19 @@
-import { newMessageId, type MessageType, type OutboxEntry, type OutboxWriter } from '@sagaflow/outbox-relay';
+import { SpanKind } from '@opentelemetry/api';
+import {
+  endSpan,
+  newMessageId,
+  newTraceparent,
+  recordingTraceparent,
+  startSpan,
+  type MessageType,
+  type OutboxEntry,
+  type OutboxWriter,
+} from '@sagaflow/outbox-relay';
 import type { Pool, PoolClient } from 'pg';
 import { ConsumingTransaction } from '../consume/consuming-transaction';
 import { deliverBeforeCommit } from '../consume/deliver-before-commit';
 import type { DeliveredInProcess, InProcessDelivery } from '../consume/deliver-in-process';
 import { inTransaction } from './in-transaction';
-import { childTraceparent, newTraceparent } from './trace-context';
 
 /** Options of {@link TransactionScope.emit}. */
 export interface EmitOptions {
@@ -63,12 +72,17 @@ export class SagaflowTransactions {
    */
   run<T>(fn: (tx: TransactionScope) => Promise<T>, options: { correlationId?: string } = {}): Promise<T> {
     const correlationId = options.correlationId ?? newMessageId();
-    const trace = newTraceparent();
+    // the root of the saga's trace, or a child of the caller's span (an HTTP request's) when there is one
+    const span = startSpan('business transaction', SpanKind.INTERNAL, undefined, {
+      'sagaflow.correlation_id': correlationId,
+      'db.system.name': 'postgresql',
+    });
+    const trace = recordingTraceparent(span) ?? newTraceparent();
     const entry = <P>(type: MessageType<P>, payload: P, opts: EmitOptions): OutboxEntry => ({
       type: type as MessageType,
       payload,
       correlationId: opts.correlationId ?? correlationId,
-      traceparent: childTraceparent(trace),
+      traceparent: trace,
       ...(opts.key === undefined ? {} : { key: opts.key }),
       ...(opts.causationId === undefined ? {} : { causationId: opts.causationId }),
     });
@@ -94,14 +108,21 @@ export class SagaflowTransactions {
       return value;
     });
     // the relay reads at once instead of at its next poll
-    return result.then((value) => {
-      if (delivered.length > 0) {
-        for (const { message } of delivered) inProcess!.applied.add(message.headers.messageId);
-        inProcess!.report(delivered);
-      }
-      this.committed();
-      return value;
-    });
+    return result.then(
+      (value) => {
+        endSpan(span);
+        if (delivered.length > 0) {
+          for (const { message } of delivered) inProcess!.applied.add(message.headers.messageId);
+          inProcess!.report(delivered);
+        }
+        this.committed();
+        return value;
+      },
+      (error: unknown) => {
+        endSpan(span, error);
+        throw error;
+      },
+    );
   }
 }
 

@@ -2,7 +2,6 @@ import { SagaflowError, type MessageHeaders, type MessageType } from '@sagaflow/
 import type { PoolClient } from 'pg';
 import type { ConsumingTransaction } from '../consume/consuming-transaction';
 import type { MessageContext } from '../participant/message-context';
-import { childTraceparent } from './trace-context';
 
 /** The {@link MessageContext} of one handled message, bound to its transaction. */
 export class TransactionalMessageContext implements MessageContext {
@@ -35,7 +34,7 @@ export class TransactionalMessageContext implements MessageContext {
           payload,
           correlationId: this.headers.correlationId,
           causationId: this.headers.messageId,
-          traceparent: childTraceparent(this.headers.traceparent),
+          traceparent: this.headers.traceparent,
           ...(options.key === undefined ? {} : { key: options.key }),
         },
       ]);

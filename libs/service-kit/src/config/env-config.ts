@@ -26,6 +26,8 @@ export const commonEnv = {
   SAGAFLOW_CODEC: z.enum(['avro', 'json'], 'must be avro or json').default('avro'),
   SCHEMA_REGISTRY_URL: z.url('must be an http(s) URL of a Confluent-compatible registry').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error').default('info'),
+  /** Base URL of an OTLP/HTTP collector: set, the service exports its spans there (`/v1/traces`). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url('must be an http(s) URL of an OTLP/HTTP collector').optional(),
   /** Seconds to wait for in-flight work on SIGTERM before exiting anyway. */
   SHUTDOWN_TIMEOUT: z.coerce
     .number('must be an integer number of seconds')
