@@ -91,6 +91,15 @@ export interface SagaflowConfig {
     /** Run the scheduler in this process (default true). */
     enabled?: boolean;
   };
+  /**
+   * How long the inbox keeps the row of each applied message, by which a redelivery is recognised
+   * (docs/decisions/0071). `retention` (default 168h, Kafka's default `retention.ms`; at least 1h) must
+   * outlast every redelivery: a message redelivered after its row was deleted is applied again. Set it to
+   * at least the consumed topics' `retention.ms` when a consumer group may start over from the earliest
+   * offset (its offsets expired, or were reset). `'forever'` keeps every row. Expired rows are deleted
+   * every `cleanupInterval` (default 5m), in chunks.
+   */
+  inbox?: { retention?: Duration | 'forever'; cleanupInterval?: Duration };
   /** Default policy when no saga instance correlates, for handlers that declare none (default `'fault'`). */
   onMissingInstance?: 'fault' | 'discard';
   /** Connections in the service's pool (default 20). */
@@ -138,6 +147,8 @@ export interface ResolvedSagaflowConfig {
     readonly batchSize: number;
     readonly enabled: boolean;
   };
+  /** `retentionMs` undefined: rows are kept forever. */
+  readonly inbox: { readonly retentionMs?: number; readonly cleanupIntervalMs: number };
   readonly onMissingInstance: 'fault' | 'discard';
   readonly database: { readonly poolSize: number };
   readonly topics: {
@@ -230,6 +241,12 @@ const schema = z.strictObject({
       enabled: z.boolean().default(true),
     })
     .default({ batchSize: 100, enabled: true }),
+  inbox: z
+    .strictObject({
+      retention: z.union([z.literal('forever'), duration]).optional(),
+      cleanupInterval: duration.optional(),
+    })
+    .default({}),
   onMissingInstance: z.enum(['fault', 'discard']).default('fault'),
   database: z.strictObject({ poolSize: positiveInt(1000).default(20) }).default({ poolSize: 20 }),
   topics: z
@@ -298,6 +315,14 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
       { setting: 'consumer.heartbeatInterval' },
     );
   }
+  const inboxRetentionMs =
+    c.inbox.retention === 'forever' ? undefined : ms(c.inbox.retention, defaultInboxRetentionMs);
+  if (inboxRetentionMs !== undefined && inboxRetentionMs < 3_600_000) {
+    throw new ConfigError(
+      `Sagaflow config: inbox.retention must be at least 1h, or 'forever' (got ${inboxRetentionMs} ms): a message redelivered after a crash or a rebalance must still find its inbox row, or it is applied twice`,
+      { setting: 'inbox.retention' },
+    );
+  }
   let catalog: MessageCatalog;
   try {
     catalog = new MessageCatalog(c.catalog);
@@ -335,6 +360,10 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
       batchSize: c.deadlines.batchSize,
       enabled: c.deadlines.enabled,
     },
+    inbox: {
+      ...(inboxRetentionMs === undefined ? {} : { retentionMs: inboxRetentionMs }),
+      cleanupIntervalMs: ms(c.inbox.cleanupInterval, 300_000),
+    },
     onMissingInstance: c.onMissingInstance,
     database: c.database,
     topics: c.topics,
@@ -342,6 +371,9 @@ export function parseSagaflowConfig(config: SagaflowConfig): ResolvedSagaflowCon
     logLevel: c.logLevel,
   });
 }
+
+/** Kafka's default `retention.ms` (7 days): the inbox keeps a row at least as long as the broker keeps its record. */
+const defaultInboxRetentionMs = 168 * 3_600_000;
 
 /** Whether `value` is already a parsed configuration (so a runtime can take either). */
 export function isResolvedConfig(

@@ -42,6 +42,22 @@ describe('parseSagaflowConfig', () => {
     });
   });
 
+  it('keeps inbox rows 168h by default (Kafka’s default retention.ms), longer when set, or forever', () => {
+    expect(parseSagaflowConfig(valid).inbox).toEqual({
+      retentionMs: 168 * 3_600_000,
+      cleanupIntervalMs: 300_000,
+    });
+    expect(
+      parseSagaflowConfig({ ...valid, inbox: { retention: '720h', cleanupInterval: '1m' } }).inbox,
+    ).toEqual({
+      retentionMs: 720 * 3_600_000,
+      cleanupIntervalMs: 60_000,
+    });
+    expect(parseSagaflowConfig({ ...valid, inbox: { retention: 'forever' } }).inbox).toEqual({
+      cleanupIntervalMs: 300_000,
+    });
+  });
+
   it.each([
     [{ consumer: { concurrency: 0 } }, /consumer\.concurrency .*at least 1.*\(got 0\)/],
     [{ kafka: { brokers: [] } }, /kafka\.brokers must name at least one broker/],
@@ -71,6 +87,13 @@ describe('parseSagaflowConfig', () => {
       { consumer: { versionGapTimeout: '2h' } },
       /consumer\.versionGapTimeout must be at most 1h \(got 7200000 ms\)/,
     ],
+    [
+      { inbox: { retention: '30m' } },
+      /inbox\.retention must be at least 1h, or 'forever' \(got 1800000 ms\)/,
+    ],
+    [{ inbox: { retention: 'never' } }, /inbox\.retention/],
+    [{ inbox: { cleanupInterval: 0 } }, /inbox\.cleanupInterval must be a positive duration/],
+    [{ inbox: { retentionMs: 5 } }, /inbox\.retentionMs is not a setting of inbox/],
     // a misspelt setting must not start with the default in its place
     [{ consumer: { concurency: 0 } }, /consumer\.concurency is not a setting of consumer/],
     [{ relays: { enabled: false } }, /Sagaflow config: relays is not a setting \(check the spelling\)/],

@@ -41,6 +41,7 @@ export class SagaflowMetrics {
   private readonly duration: Histogram<'consumer'>;
   private readonly inFlight: Gauge;
   private readonly deadlines: Counter<'saga_type' | 'outcome'>;
+  private readonly inboxDeleted: Counter;
 
   constructor(registry: Registry = new Registry(), labels: Record<string, string> = {}) {
     this.registry = registry;
@@ -88,6 +89,11 @@ export class SagaflowMetrics {
       labelNames: ['saga_type', 'outcome'],
       registers,
     });
+    this.inboxDeleted = new Counter({
+      name: 'sagaflow_inbox_rows_deleted_total',
+      help: 'Inbox rows deleted past their retention (inbox.retention)',
+      registers,
+    });
   }
 
   /** @internal */
@@ -121,6 +127,11 @@ export class SagaflowMetrics {
       end();
       this.inFlight.dec();
     };
+  }
+
+  /** @internal */
+  inboxRowsDeleted(n: number): void {
+    this.inboxDeleted.inc(n);
   }
 
   /** @internal */

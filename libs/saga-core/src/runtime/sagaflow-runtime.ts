@@ -39,6 +39,7 @@ import { SagaflowMetrics } from '../observability/sagaflow-metrics';
 import { checkHealth, type ConsumerGroupState, type SagaflowHealthReport } from './check-health';
 import { DeadLetterPublisher } from './dead-letter';
 import { DeadlineScheduler } from './deadline-scheduler';
+import { InboxRetention } from './inbox-retention';
 import { ensureSagaflowTopics } from './ensure-sagaflow-topics';
 import { HandlerConsumer } from './handler-consumer';
 import { handlersOf, validateHandlers, type MessageHandlerRegistration } from './message-handler';
@@ -94,6 +95,7 @@ export class SagaflowRuntime {
   private readonly abort = new AbortController();
   private consumer: Consumer | undefined;
   private scheduler: DeadlineScheduler | undefined;
+  private inboxRetention: InboxRetention | undefined;
   private deadLetters: DeadLetterPublisher | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   private group: ConsumerGroupState = 'not-used';
@@ -286,6 +288,16 @@ export class SagaflowRuntime {
       });
       this.scheduler.start();
     }
+    if (c.inbox.retentionMs !== undefined) {
+      this.inboxRetention = new InboxRetention({
+        pool: this.pool,
+        retentionMs: c.inbox.retentionMs,
+        intervalMs: c.inbox.cleanupIntervalMs,
+        logger: this.logger,
+        metrics: this.metrics,
+      });
+      this.inboxRetention.start();
+    }
     this.state = 'running';
     // beside start-up, not before it: a slow read of sagaflow.definitions must not delay readiness
     const cycles = reactionCycleGauge(this.metrics.registry);
@@ -317,6 +329,7 @@ export class SagaflowRuntime {
     this.abort.abort();
     await this.cycleCheck;
     await this.scheduler?.stop();
+    await this.inboxRetention?.stop();
     await this.consumer
       ?.disconnect()
       .catch((error: unknown) => this.logger.warn('consumer disconnect failed', { error }));
