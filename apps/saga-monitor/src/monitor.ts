@@ -12,6 +12,8 @@ import { createMonitorServer } from './http/monitor-server';
 import { LiveUpdates } from './http/live-updates';
 import { consumerLag, type PartitionLag } from './kafka/consumer-lag';
 import { kafkaLogCreator, ProjectionConsumer } from './kafka/projection-consumer';
+import { readTopicsNamedByDefinitions } from './kafka/topics-named-by-definitions';
+import { warnOfGroupMembers } from './kafka/warn-of-group-members';
 import { jsonLogger, type MonitorLogger } from './logging/monitor-logger';
 import { MonitorMetrics } from './metrics/monitor-metrics';
 import type { AppliedBatch } from './projection/apply-batch';
@@ -85,6 +87,7 @@ export async function startMonitor(
       groupId: config.groupId,
       roles: config.topics,
       topicRefreshMs: config.topicRefreshMs,
+      namedTopics: () => readTopicsNamedByDefinitions(pool),
       logger,
       // called only once consuming has started, after everything below exists
       onApplied: (topic, batch) => onApplied(topic, batch),
@@ -173,6 +176,7 @@ export async function startMonitor(
     const port = (server.address() as AddressInfo).port;
 
     cleanup.unshift(() => consumer.stop());
+    await warnOfGroupMembers(admin, config.groupId, logger);
     await consumer.start();
     logger.log('info', 'saga monitor started', {
       host: config.host,

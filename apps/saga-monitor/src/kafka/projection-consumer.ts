@@ -16,6 +16,11 @@ export interface ProjectionConsumerOptions {
   roles: TopicRoles;
   topicRefreshMs: number;
   logger: MonitorLogger;
+  /**
+   * Topics consumed although the pattern does not match them: those the published definitions name, so
+   * a service added to the system is watched without a restart or a new pattern (issue 11 item 13).
+   */
+  namedTopics?: () => Promise<ReadonlySet<string>>;
   /** Called after each committed batch that applied records. Must not throw. */
   onApplied: (topic: string, batch: AppliedBatch) => void;
 }
@@ -24,8 +29,9 @@ export interface ProjectionConsumerOptions {
  * Feeds every monitored topic into the projection. Offsets live in the monitor's database and are
  * never committed to Kafka (docs/decisions/0020): the group only spreads partitions, and each batch
  * starts wherever Kafka hands it, the projection skipping what it already has and seeking past it.
- * Topics are matched by name and the list re-read every `topicRefreshMs`, because kafkajs resolves a
- * regex subscription once: a new topic restarts the consumer with it added.
+ * Topics are matched by name, or named by a published definition, and the list re-read every
+ * `topicRefreshMs`, because kafkajs resolves a regex subscription once: a new topic restarts the consumer
+ * with it added.
  */
 export class ProjectionConsumer {
   private consumer: Consumer | undefined;
@@ -69,7 +75,10 @@ export class ProjectionConsumer {
     await admin.connect();
     let found: string[];
     try {
-      found = (await admin.listTopics()).filter((t) => isMonitoredTopic(t, this.options.roles));
+      const named = (await this.options.namedTopics?.()) ?? new Set<string>();
+      found = (await admin.listTopics()).filter(
+        (t) => isMonitoredTopic(t, this.options.roles) || (named.has(t) && !t.startsWith('__')),
+      );
     } finally {
       await admin.disconnect();
     }

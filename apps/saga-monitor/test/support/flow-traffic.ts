@@ -103,7 +103,7 @@ export class FlowTraffic {
         reactions: [
           {
             consumes: 'ledger.Posted',
-            topic: 'ledger.events',
+            topic: `${t.prefix}.ledger.events`,
             kind: 'event',
             handler: 'Billing.onPosted',
             emits: ['billing.InvoiceIssued'],
@@ -116,7 +116,7 @@ export class FlowTraffic {
         reactions: [
           {
             consumes: 'billing.InvoiceIssued',
-            topic: 'billing.events',
+            topic: `${t.prefix}.billing.events`,
             kind: 'event',
             handler: 'Ledger.onInvoice',
             emits: ['ledger.Posted'],
@@ -124,28 +124,29 @@ export class FlowTraffic {
         ],
       },
     ];
-    return Promise.all(
-      docs.map(async (doc) => {
-        const payload: DefinitionPublishedEvent = {
-          key: `reactions:${doc.service}`,
-          kind: 'reactions',
-          name: doc.service,
-          version: 1,
-          service: doc.service,
-          document: JSON.stringify(doc),
-          publishedAt: new Date().toISOString(),
-        };
-        return {
-          topic: t.definitions,
-          message: await this.message(DefinitionPublished, payload, payload.key, {
-            id: newMessageId(),
-            correlationId: newMessageId(),
-            source: doc.service,
-            at: new Date(),
-          }),
-        };
+    return Promise.all(docs.map((doc) => this.reactionsDefinition(doc)));
+  }
+
+  /** The `sagaflow.definitions` record a service publishes for its reactions document. */
+  async reactionsDefinition(doc: ReactionsDocument): Promise<OutRecord> {
+    const payload: DefinitionPublishedEvent = {
+      key: `reactions:${doc.service}`,
+      kind: 'reactions',
+      name: doc.service,
+      version: 1,
+      service: doc.service,
+      document: JSON.stringify(doc),
+      publishedAt: new Date().toISOString(),
+    };
+    return {
+      topic: this.topics.definitions,
+      message: await this.message(DefinitionPublished, payload, payload.key, {
+        id: newMessageId(),
+        correlationId: newMessageId(),
+        source: doc.service,
+        at: new Date(),
       }),
-    );
+    };
   }
 
   /**

@@ -16,6 +16,11 @@ export interface ReactionsDocument {
     handler: string;
     /** null when the handler does not declare what it emits. */
     emits: string[] | null;
+    /**
+     * The topics of `emits`, so a monitor reads what the service writes without being told (absent from
+     * documents of releases before it).
+     */
+    emitsTopics?: string[] | null;
   }>;
 }
 
@@ -33,6 +38,7 @@ export function describeReactions(
       kind: h.kind,
       handler: h.origin,
       emits: h.emits ? h.emits.map((e) => e.name) : null,
+      emitsTopics: h.emits ? [...new Set(h.emits.map((e) => e.topic))] : null,
     })),
   };
 }
