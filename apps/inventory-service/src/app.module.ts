@@ -18,6 +18,7 @@ export class AppModule {
           url: config.DATABASE_URL,
           schema: inventorySchema,
           migrations: inventoryMigrations,
+          logger,
         }),
         SagaflowModule.forRoot({
           service: serviceName,

@@ -23,6 +23,7 @@ export class AppModule {
           url: config.DATABASE_URL,
           schema: orderSchema,
           migrations: orderMigrations,
+          logger,
         }),
         SagaflowModule.forRoot({
           service: serviceName,

@@ -18,6 +18,7 @@ export class AppModule {
           url: config.DATABASE_URL,
           schema: paymentSchema,
           migrations: paymentMigrations,
+          logger,
         }),
         SagaflowModule.forRoot({
           service: serviceName,

@@ -1,5 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { AvroRegistryCodec, ensureTopics, runMigrations } from '@sagaflow/outbox-relay';
+import {
+  AvroRegistryCodec,
+  ensureTopics,
+  runMigrations,
+  watchConnectionErrors,
+} from '@sagaflow/outbox-relay';
 import { OperatorActions } from './actions/operator-actions';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -57,8 +62,12 @@ export async function startMonitor(
     max: 10,
     application_name: 'sagaflow-monitor',
   });
-  pool.on('error', (error) =>
-    logger.log('warn', 'idle database connection failed', { error: String(error) }),
+  watchConnectionErrors(pool, (error, checkedOut) =>
+    logger.log(
+      'warn',
+      checkedOut ? 'database connection lost while in use' : 'idle database connection failed',
+      { error: String(error) },
+    ),
   );
   const cleanup: (() => Promise<unknown>)[] = [() => pool.end()];
   try {

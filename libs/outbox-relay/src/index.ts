@@ -67,6 +67,8 @@ export { readPendingStats, type PendingStats } from './relay/pending-stats';
 export { jsonLogger, type RelayLogger, type LogLevel } from './logging/relay-logger';
 /** Parses a configuration with a zod schema into its output, or throws a ConfigError naming the setting, rule and value. */
 export { parseConfig, describeValue } from './config/parse-config';
+/** Logs, instead of crashing on, the error a pooled connection raises while checked out (a cut network). */
+export { watchConnectionErrors } from './database/watch-connection-errors';
 /** W3C trace context and the OpenTelemetry spans every Sagaflow library starts (docs/decisions/0084). */
 export { childTraceparent, newTraceparent, parseTraceparent, formatTraceparent } from './tracing/traceparent';
 export {

@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import type { Histogram, Registry } from 'prom-client';
 import { createCodec } from '../codec/create-codec';
 import type { MessageCodec } from '../codec/message-codec';
+import { watchConnectionErrors } from '../database/watch-connection-errors';
 import { SagaflowError } from '../errors/sagaflow-error';
 import { ensureTopics } from '../kafka/ensure-topics';
 import type { RelayLogger } from '../logging/relay-logger';
@@ -113,7 +114,14 @@ export class OutboxRelay {
       // walking the pending index in id order. No relay query needs a sort, so rule sorting out.
       options: '-c enable_sort=off',
     });
-    this.pool.on('error', (error) => this.log.warn('idle database connection failed', { error }));
+    watchConnectionErrors(this.pool, (error, checkedOut) =>
+      this.log.warn(
+        checkedOut ? 'database connection lost while in use' : 'idle database connection failed',
+        {
+          error,
+        },
+      ),
+    );
     this.lock = new LeaderLock({
       databaseUrl: this.config.databaseUrl,
       checkIntervalMs: this.config.leaderCheckMs,

@@ -7,6 +7,7 @@ import {
   OutboxWriter,
   outboxMigrations,
   runMigrations,
+  watchConnectionErrors,
   type MessageCodec,
 } from '@sagaflow/outbox-relay';
 import { Kafka, logLevel, type Consumer, type ConsumerRunConfig, type LogEntry } from 'kafkajs';
@@ -121,7 +122,12 @@ export class SagaflowRuntime {
       max: c.database.poolSize,
       application_name: c.service,
     });
-    this.pool.on('error', (error) => this.logger.warn('idle database connection failed', { error }));
+    watchConnectionErrors(this.pool, (error, checkedOut) =>
+      this.logger.warn(
+        checkedOut ? 'database connection lost while in use' : 'idle database connection failed',
+        { error },
+      ),
+    );
     this.writer = new OutboxWriter({ source: c.service, catalog: this.catalog });
     this.notifier = new OutboxNotifier(this.pool, {
       onError: (error) => this.logger.debug('could not notify the relay; its poll finds the rows', { error }),

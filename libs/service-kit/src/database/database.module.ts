@@ -6,7 +6,9 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { watchConnectionErrors } from '@sagaflow/outbox-relay';
 import { Pool } from 'pg';
+import { JsonLogger, type StructuredLogger } from '../logging/json-logger';
 import { runServiceMigrations, type ServiceMigration } from './run-migrations';
 
 /** Injection token of the service's own `pg.Pool` (its domain tables; Sagaflow keeps its own pool). */
@@ -20,6 +22,8 @@ export interface DatabaseOptions {
   migrations: readonly ServiceMigration[];
   /** Connections for HTTP reads and seeding (default 5): message handling runs on Sagaflow's pool. */
   poolSize?: number;
+  /** Where a lost connection is reported (default: JSON lines named after the schema). */
+  logger?: StructuredLogger;
 }
 
 @Injectable()
@@ -49,6 +53,14 @@ export class DatabaseModule {
               max: options.poolSize ?? 5,
               application_name: options.schema,
             });
+            // a connection lost while idle or checked out is logged; unheard, pg's error would end the process
+            const logger = options.logger ?? new JsonLogger(options.schema);
+            watchConnectionErrors(pool, (error, checkedOut) =>
+              logger.warn(
+                checkedOut ? 'database connection lost while in use' : 'idle database connection failed',
+                { error },
+              ),
+            );
             try {
               await runServiceMigrations(pool, options.schema, options.migrations);
             } catch (e) {
