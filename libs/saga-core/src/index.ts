@@ -127,6 +127,9 @@ export {
   type TransactionScope,
   type EmitOptions,
 } from './runtime/sagaflow-transactions';
+/** Reads the sagas a service hosts — status, state, current steps — by type and key, by id, or by status. */
+export { SagaQueries, type SagaTypeRef } from './query/saga-queries';
+export type { SagaView } from './query/saga-view';
 /** The runtime without Nest: `new SagaflowRuntime(config).start({ sagas, participants })`. */
 export { SagaflowRuntime, type SagaflowRegistrations } from './runtime/sagaflow-runtime';
 /** A handler registered with the runtime directly (what the transport builds from `@EventPattern`). */

@@ -14,6 +14,7 @@ import {
   SagaflowMetrics,
   SagaflowModule,
   SagaflowTransactions,
+  SagaQueries,
   SagaflowTransport,
   type MessageContext,
 } from '../src/index';
@@ -104,6 +105,7 @@ describe('SagaflowModule: sagas, participants and the transport in NestJS apps',
   let suite: SampleSuite;
   let orderApp: INestApplication;
   let participantApp: INestApplication;
+  let V2: ReturnType<typeof createOrderSaga>;
 
   beforeAll(async () => {
     suite = await createSampleSuite(stack, 'nest');
@@ -120,7 +122,7 @@ describe('SagaflowModule: sagas, participants and the transport in NestJS apps',
     await participantApp.init();
 
     const V1 = createOrderSaga(suite.contracts, { version: 1 });
-    const V2 = createOrderSaga(suite.contracts, { version: 2 });
+    V2 = createOrderSaga(suite.contracts, { version: 2 });
     const orderRef = await Test.createTestingModule({
       imports: [SagaflowModule.forRoot(rootConfig(suite, 'orders')), SagaflowModule.forFeature([V1, V2])],
     }).compile();
@@ -179,6 +181,58 @@ describe('SagaflowModule: sagas, participants and the transport in NestJS apps',
       [consumer],
     );
     expect(inbox.rows[0].n).toBe(1);
+  });
+
+  it('SagaQueries reads a saga by its key, its class, its id and its status; an unhosted type is an error', async () => {
+    const orderId = newOrderId('query');
+    await placeOrder(suite, orderApp.get(SagaflowTransactions), orderId);
+    const done = await waitForStatus(suite, orderId, 'COMPLETED');
+    const sagas = orderApp.get(SagaQueries);
+
+    const view = await sagas.find<{ orderId: string; amount: number }>('SampleOrder', orderId);
+    expect(view).toMatchObject({
+      id: done.id,
+      type: 'SampleOrder',
+      correlationKey: orderId,
+      status: 'COMPLETED',
+      definitionVersion: 2,
+      currentSteps: [],
+      completedSteps: ['reserveStock', 'chargePayment', 'scheduleShipment'],
+    });
+    expect(view!.state.orderId).toBe(orderId);
+    expect(view!.endedAt).toBeInstanceOf(Date);
+    expect(await sagas.find(V2, orderId)).toEqual(view);
+    expect(await sagas.get(done.id)).toEqual(view);
+    expect((await sagas.list('SampleOrder', { status: 'COMPLETED' })).map((v) => v.id)).toContain(done.id);
+    expect(await sagas.find('SampleOrder', 'no-such-order')).toBeUndefined();
+    expect(await sagas.get(newMessageId())).toBeUndefined();
+    await expect(sagas.find('SampleOrdr', orderId)).rejects.toMatchObject({
+      code: 'UNKNOWN_SAGA_TYPE',
+      message: expect.stringContaining('hosts no saga of type SampleOrdr (it hosts SampleOrder)'),
+    });
+
+    // a saga waiting on a step, stopped by a dead letter: where it is and why it does not move
+    const waiting = newOrderId('query-waiting');
+    const id = newMessageId();
+    await suite.orderDb.query(
+      `insert into sagaflow.saga_instance (id, type, correlation_key, correlation_id, definition_version, status, state, steps,
+         completed_steps, version, started_at, updated_at, stuck_code, stuck_reason, stuck_at)
+       values ($1, 'SampleOrder', $2, $3, 2, 'RUNNING', $4,
+         '{"reserveStock":{"status":"COMPLETED"},"chargePayment":{"status":"STARTED","attempts":1}}',
+         '["reserveStock"]', 3, now(), now(), 'HANDLER_FAILED', 'charge reply could not be applied', now())`,
+      [id, waiting, newMessageId(), JSON.stringify({ orderId: waiting, amount: 5, scenario: 'ok' })],
+    );
+    expect(await sagas.find('SampleOrder', waiting)).toMatchObject({
+      id,
+      status: 'RUNNING',
+      currentSteps: ['chargePayment'],
+      completedSteps: ['reserveStock'],
+      version: 3,
+      stuck: { code: 'HANDLER_FAILED', reason: 'charge reply could not be applied' },
+    });
+    const running = await sagas.list('SampleOrder', { status: 'RUNNING', limit: 1000 });
+    expect(running.map((v) => v.id)).toContain(id);
+    expect(running.map((v) => v.id)).not.toContain(done.id);
   });
 
   it('an in-flight instance keeps the definition version it started with', async () => {

@@ -13,6 +13,8 @@ export type SagaflowErrorCode =
   | 'POISON_MESSAGE'
   | 'COMPENSATION_FAILED'
   | 'NO_SAGA_INSTANCE'
+  /** A query named a saga type the service does not host. */
+  | 'UNKNOWN_SAGA_TYPE'
   /** A saga instance runs a definition version this replica does not have (a rolling deploy, decision 0069). */
   | 'DEFINITION_VERSION_GAP'
   | 'HANDLER_FAILED'

@@ -4,6 +4,7 @@ import { DefinitionError } from '@sagaflow/outbox-relay';
 import { parseSagaflowConfig, type SagaflowConfig } from '../config/sagaflow-config';
 import { isSagaClass } from '../declaration/saga-metadata';
 import { SagaflowMetrics } from '../observability/sagaflow-metrics';
+import { SagaQueries } from '../query/saga-queries';
 import { SagaflowRuntime } from '../runtime/sagaflow-runtime';
 import { SagaflowTransactions } from '../runtime/sagaflow-transactions';
 import { SagaflowBootstrap } from './sagaflow-bootstrap';
@@ -28,7 +29,7 @@ import { SAGAFLOW_CONFIG } from './tokens';
 export class SagaflowModule {
   /**
    * Validates the configuration at once (a bad value throws ConfigError before anything connects) and
-   * provides {@link SagaflowTransactions} (alias `Outbox`), {@link SagaflowMetrics}, {@link SagaflowHealth},
+   * provides {@link SagaflowTransactions} (alias `Outbox`), {@link SagaflowMetrics}, {@link SagaQueries}, {@link SagaflowHealth},
    * {@link SagaflowTransport} and the {@link SagaflowRuntime}, started at application bootstrap.
    * @throws ConfigError naming the setting, the rule and the value.
    */
@@ -51,6 +52,11 @@ export class SagaflowModule {
           useFactory: (r: SagaflowRuntime) => r.metrics,
           inject: [SagaflowRuntime],
         },
+        {
+          provide: SagaQueries,
+          useFactory: (r: SagaflowRuntime) => r.queries,
+          inject: [SagaflowRuntime],
+        },
         SagaflowHealth,
         SagaflowTransport,
         SagaflowBootstrap,
@@ -60,6 +66,7 @@ export class SagaflowModule {
         SagaflowRuntime,
         SagaflowTransactions,
         SagaflowMetrics,
+        SagaQueries,
         SagaflowHealth,
         SagaflowTransport,
       ],

@@ -41,6 +41,7 @@ import { checkHealth, type ConsumerGroupState, type SagaflowHealthReport } from 
 import { DeadLetterPublisher } from './dead-letter';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { InboxRetention } from './inbox-retention';
+import { SagaQueries } from '../query/saga-queries';
 import { ensureSagaflowTopics } from './ensure-sagaflow-topics';
 import { HandlerConsumer } from './handler-consumer';
 import { handlersOf, validateHandlers, type MessageHandlerRegistration } from './message-handler';
@@ -96,6 +97,9 @@ export class SagaflowRuntime {
   private readonly abort = new AbortController();
   private consumer: Consumer | undefined;
   private scheduler: DeadlineScheduler | undefined;
+  private hostedSagaTypes: ReadonlySet<string> | undefined;
+  /** Reads the sagas this service hosts (status, state, current steps) from its database. */
+  readonly queries: SagaQueries;
   private inboxRetention: InboxRetention | undefined;
   private deadLetters: DeadLetterPublisher | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
@@ -133,6 +137,7 @@ export class SagaflowRuntime {
       onError: (error) => this.logger.debug('could not notify the relay; its poll finds the rows', { error }),
     });
     this.transactions = new SagaflowTransactions(this.pool, this.writer, () => this.committed());
+    this.queries = new SagaQueries(this.pool, () => this.hostedSagaTypes);
     this.codec = createCodec(c.codec);
     this.kafka = new Kafka({
       clientId: c.kafka.clientId,
@@ -168,6 +173,7 @@ export class SagaflowRuntime {
     this.state = 'starting';
     const c = this.config;
     const registry = new SagaRegistry(registrations.sagas ?? [], this.catalog, c.onMissingInstance);
+    this.hostedSagaTypes = new Set(registry.definitions().map((d) => d.type));
     const handlers = [...handlersOf(registrations.participants ?? []), ...(registrations.handlers ?? [])];
     validateHandlers(handlers, this.catalog);
     const hooks = transitionHooksFrom(registrations.participants ?? []);

@@ -24,6 +24,12 @@ export interface InstanceRow {
 export const instanceColumns = /* sql */ `id, type, correlation_key, correlation_id, definition_version, status,
   state, steps, completed_steps, version, started_at, updated_at, ended_at, reason`;
 
+/** {@link instanceColumns} of `sagaflow.saga_instance i`, for queries that join it. */
+export const qualifiedInstanceColumns = instanceColumns
+  .split(',')
+  .map((c) => `i.${c.trim()}`)
+  .join(', ');
+
 /** The instance's associated keys, as a column of a query over `sagaflow.saga_instance i`. */
 export const associationsColumn = /* sql */ `array(select a.key from sagaflow.saga_association a
   where a.saga_id = i.id order by a.key) as associations`;

@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { SagaInstance } from '../engine/saga-instance';
-import { associationsColumn, instanceColumns, toInstance, type InstanceRow } from './instance-row';
+import { associationsColumn, qualifiedInstanceColumns, toInstance, type InstanceRow } from './instance-row';
 
 /** One (consumer, message) pair to record in the inbox. */
 export interface InboxRow {
@@ -33,10 +33,7 @@ export interface InboxAndInstances {
   instances: Map<string, SagaInstance>;
 }
 
-const columns = /* sql */ `${instanceColumns
-  .split(',')
-  .map((c) => `i.${c.trim()}`)
-  .join(', ')}, ${associationsColumn}`;
+const columns = /* sql */ `${qualifiedInstanceColumns}, ${associationsColumn}`;
 
 // One round trip for the two reads every consuming transaction starts with. The instance rows are built
 // as JSON so both kinds of row share one result; the select does not see the inbox insert (one snapshot
