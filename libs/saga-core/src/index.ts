@@ -130,6 +130,8 @@ export {
 /** Reads the sagas a service hosts — status, state, current steps — by type and key, by id, or by status. */
 export { SagaQueries, type SagaTypeRef } from './query/saga-queries';
 export type { SagaView } from './query/saga-view';
+/** Tombstones a retired service's reactions (and saga types) on `sagaflow.definitions`; CLI `sagaflow-retire-service`. */
+export { retireService, type RetireServiceOptions } from './runtime/retire-service';
 /** The runtime without Nest: `new SagaflowRuntime(config).start({ sagas, participants })`. */
 export { SagaflowRuntime, type SagaflowRegistrations } from './runtime/sagaflow-runtime';
 /** A handler registered with the runtime directly (what the transport builds from `@EventPattern`). */
