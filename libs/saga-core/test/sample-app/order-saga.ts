@@ -21,6 +21,10 @@ export interface OrderSagaOptions {
   version?: number;
   /** Timeout of the charge step (default 60s). */
   chargeTimeout?: Duration;
+  /** How long the stock release waits for its confirmation before it is sent again (default 30s). */
+  releaseTimeout?: Duration;
+  /** Sends of a compensation in all before the saga ends FAILED (default: the runtime's, 3). */
+  compensationAttempts?: number;
 }
 
 /**
@@ -30,7 +34,7 @@ export interface OrderSagaOptions {
 export function createOrderSaga(c: Contracts, options: OrderSagaOptions = {}) {
   const steps = sagaSteps<OrderState>()
     .step('reserveStock', c.ReserveStock, (s) => ({ ...s }))
-    .compensatedBy(c.ReleaseStock, (s) => ({ ...s }), { timeout: '30s' })
+    .compensatedBy(c.ReleaseStock, (s) => ({ ...s }), { timeout: options.releaseTimeout ?? '30s' })
     .step('chargePayment', c.ChargePayment, (s) => ({ ...s }), { timeout: options.chargeTimeout ?? '60s' })
     .compensatedBy(c.RefundPayment, (s) => ({ ...s }), { timeout: '30s' })
     .step('scheduleShipment', c.ScheduleShipment, (s) => ({ ...s }))
@@ -43,6 +47,9 @@ export function createOrderSaga(c: Contracts, options: OrderSagaOptions = {}) {
     version: options.version ?? 1,
     steps,
     retry: { attempts: 3, initialBackoff: '50ms', maxBackoff: '200ms' },
+    ...(options.compensationAttempts === undefined
+      ? {}
+      : { compensationAttempts: options.compensationAttempts }),
   })
   class SampleOrderSaga {
     @StartSaga(c.OrderPlaced, { correlate: (e) => e.orderId })

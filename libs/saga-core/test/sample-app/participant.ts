@@ -32,13 +32,15 @@ export function createParticipant(c: Contracts) {
     @CommandHandler(c.ReleaseStock, { emits: [c.StockReleased] })
     async release(cmd: OrderCommand, ctx: MessageContext): Promise<void> {
       await effect(ctx, cmd, 'release');
+      // releases, but its confirmation never reaches the saga
+      if (cmd.scenario === 'fail-charge-silent-release') return;
       await ctx.emit(c.StockReleased, reply(cmd));
     }
 
     @CommandHandler(c.ChargePayment, { emits: [c.PaymentCharged, c.PaymentFailed] })
     async charge(cmd: OrderCommand, ctx: MessageContext): Promise<void> {
       if (cmd.scenario === 'slow') await sleep(100);
-      if (cmd.scenario === 'fail-charge')
+      if (cmd.scenario === 'fail-charge' || cmd.scenario === 'fail-charge-silent-release')
         return void (await ctx.emit(c.PaymentFailed, reply(cmd, 'card declined')));
       if (cmd.scenario === 'silent-charge') return;
       if (cmd.scenario === 'late-charge') {
