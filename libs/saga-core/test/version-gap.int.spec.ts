@@ -129,7 +129,7 @@ describe('Rolling deploy: a message for an instance of a definition version this
     // its join rebalances the group: the old replica ends its hold uncommitted instead of blocking it
     await waitFor(
       () =>
-        oldLog.lines.some((l) => String(l.msg).startsWith('group rebalancing: holds of version gaps')) ||
+        oldLog.lines.some((l) => String(l.msg).startsWith('group rebalancing: the rest of this batch')) ||
         undefined,
       { timeoutMs: 30_000, description: 'the old replica to release its hold on the rebalance' },
     );

@@ -86,7 +86,6 @@ export function consumeBatch(d: ConsumeBatchDeps) {
     const messages = batch.messages;
     if (messages.length === 0) return;
     const fetchedAt = Date.now();
-    const active = () => !d.signal.aborted && isRunning() && !isStale();
     const recordOf = (m: KafkaMessage): ConsumedRecord => ({
       topic: batch.topic,
       partition: batch.partition,
@@ -101,13 +100,18 @@ export function consumeBatch(d: ConsumeBatchDeps) {
     const committedAt = new Array<number>(messages.length).fill(0);
     // the `process` span of each record being applied, ended when the record may be committed
     const spans = new Map<number, Span>();
-    // a rebalance may hand the partition to a replica that has a version this one lacks: end such holds
+    // A rebalance takes the partition away (KafkaJS revokes every partition to rebalance): the batch takes
+    // no new record from then on, and its retries, outage waits and version-gap holds end uncommitted, so
+    // the next owner gets them without waiting for this batch (issue 11 item 7). The record in its
+    // handler finishes; it cannot be taken back.
     const rebalance = new AbortController();
+    const stopped = AbortSignal.any([d.signal, rebalance.signal]);
+    const active = () => !stopped.aborted && isRunning() && !isStale();
     const beat = setInterval(
       () =>
         void heartbeat().catch((error: unknown) => {
           if (!isRebalancing(error) || rebalance.signal.aborted) return;
-          d.logger.info('group rebalancing: holds of version gaps in this batch end uncommitted', {
+          d.logger.info('group rebalancing: the rest of this batch is left to the partition’s next owner', {
             topic: batch.topic,
             partition: batch.partition,
           });
@@ -115,11 +119,12 @@ export function consumeBatch(d: ConsumeBatchDeps) {
         }),
       d.heartbeatIntervalMs,
     );
+    const deps: ConsumeBatchDeps = { ...d, signal: stopped };
     try {
-      const units = await readAndDecode(d, messages, recordOf, done, active, spans);
+      const units = await readAndDecode(deps, messages, recordOf, done, active, spans);
       for (let start = 0; start < units.length && active(); start += d.maxRecordsPerTransaction) {
         const chunk = units.slice(start, start + d.maxRecordsPerTransaction);
-        await applyChunk(d, chunk, recordOf, messages, active, rebalance.signal, (index, at) => {
+        await applyChunk(deps, chunk, recordOf, messages, active, rebalance.signal, (index, at) => {
           done[index] = true;
           committedAt[index] = at;
           const span = spans.get(index);
