@@ -62,13 +62,7 @@ export async function startMonitor(
     max: 10,
     application_name: 'sagaflow-monitor',
   });
-  watchConnectionErrors(pool, (error, checkedOut) =>
-    logger.log(
-      'warn',
-      checkedOut ? 'database connection lost while in use' : 'idle database connection failed',
-      { error: String(error) },
-    ),
-  );
+  watchConnectionErrors(pool, (message, error) => logger.log('warn', message, { error: String(error) }));
   const cleanup: (() => Promise<unknown>)[] = [() => pool.end()];
   try {
     if (options.rebuild) {

@@ -53,7 +53,7 @@ describe('a PostgreSQL outage mid-saga is waited out (connections cut by a proxy
   it('a connection cut while checked out between two queries is reported, not thrown as uncaught', async () => {
     const pool = new Pool({ connectionString: proxiedUrl, max: 1 });
     const seen: boolean[] = [];
-    watchConnectionErrors(pool, (_error, checkedOut) => seen.push(checkedOut));
+    watchConnectionErrors(pool, (_message, _error, checkedOut) => seen.push(checkedOut));
     const client = await pool.connect();
     try {
       await client.query('select 1');

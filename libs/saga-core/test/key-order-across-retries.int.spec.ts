@@ -1,9 +1,15 @@
 import 'reflect-metadata';
 import { waitFor } from '@sagaflow/stack';
-import { Pool } from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { OnEvent, SagaflowRuntime, type MessageContext } from '../src/index';
-import { tickRecord, tickSchemaSql, tickType, type Tick } from './batch-app/batch-app';
+import { OnEvent, type MessageContext } from '../src/index';
+import {
+  createTickTable,
+  recordTick,
+  tickRecord,
+  tickRuntime,
+  tickType,
+  type Tick,
+} from './batch-app/batch-app';
 import { batchSuites, type Suite } from './batch-app/batch-suite';
 import { memoryLogger } from './sample-app/services';
 import './support/provided-context';
@@ -28,29 +34,17 @@ describe('Order (guarantee 3): a keyâ€™s records stay in order across a recordâ€
         const n = (attempts.get(tick.seq) ?? 0) + 1;
         attempts.set(tick.seq, n);
         if (tick.key === 'r' && tick.seq === 0 && n <= 2) throw new Error(`attempt ${n} of r/0 fails`);
-        await ctx.client.query('insert into tick_applied (key, seq, message_id) values ($1, $2, $3)', [
-          tick.key,
-          tick.seq,
-          ctx.headers.messageId,
-        ]);
+        await recordTick(ctx, tick);
       }
     }
-    const setup = new Pool({ connectionString: s.pool.options.connectionString!, max: 1 });
-    await setup.query(tickSchemaSql);
-    await setup.end();
-    s.runtime = new SagaflowRuntime({
+    await createTickTable(s.pool.options.connectionString!);
+    s.runtime = tickRuntime({
       service: s.service,
       databaseUrl: s.pool.options.connectionString!,
-      kafka: { brokers: stack.kafkaBrokers },
-      codec: { kind: 'json' },
-      catalog: [type],
-      consumer: {
-        retry: { attempts: 5, initialBackoff: '100ms', maxBackoff: '200ms' },
-        sessionTimeout: '10s',
-        heartbeatInterval: '1s',
-      },
-      deadlines: { enabled: false },
+      brokers: stack.kafkaBrokers,
+      type,
       logger: memoryLogger(),
+      consumer: { retry: { attempts: 5, initialBackoff: '100ms', maxBackoff: '200ms' } },
     });
     // r/0 (retried), then r and o interleaved
     const ticks: Tick[] = Array.from({ length: 20 }, (_, i) => ({

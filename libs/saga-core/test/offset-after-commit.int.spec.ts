@@ -1,9 +1,15 @@
 import 'reflect-metadata';
 import { waitFor } from '@sagaflow/stack';
-import { Pool } from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { OnEvent, SagaflowRuntime, type MessageContext } from '../src/index';
-import { tickRecord, tickSchemaSql, tickType, type Tick } from './batch-app/batch-app';
+import { OnEvent, type MessageContext } from '../src/index';
+import {
+  createTickTable,
+  recordTick,
+  tickRecord,
+  tickRuntime,
+  tickType,
+  type Tick,
+} from './batch-app/batch-app';
 import { batchSuites, type Suite } from './batch-app/batch-suite';
 import { memoryLogger } from './sample-app/services';
 import './support/provided-context';
@@ -31,31 +37,20 @@ describe('Offset after commit (guarantee 2): the offset never passes a record wh
           heldAttempts++;
           throw new Error('held fails until the test heals it');
         }
-        await ctx.client.query('insert into tick_applied (key, seq, message_id) values ($1, $2, $3)', [
-          tick.key,
-          tick.seq,
-          ctx.headers.messageId,
-        ]);
+        await recordTick(ctx, tick);
       }
     }
-    const setup = new Pool({ connectionString: s.pool.options.connectionString!, max: 1 });
-    await setup.query(tickSchemaSql);
-    await setup.end();
+    const databaseUrl = s.pool.options.connectionString!;
+    await createTickTable(databaseUrl);
     const runtime = () =>
-      new SagaflowRuntime({
+      tickRuntime({
         service: s!.service,
-        databaseUrl: s!.pool.options.connectionString!,
-        kafka: { brokers: stack.kafkaBrokers },
-        codec: { kind: 'json' },
-        catalog: [type],
-        // retried long enough that the stop comes in the middle of its retries, never after a dead letter
-        consumer: {
-          retry: { attempts: 1000, initialBackoff: '100ms', maxBackoff: '200ms' },
-          sessionTimeout: '10s',
-          heartbeatInterval: '1s',
-        },
-        deadlines: { enabled: false },
+        databaseUrl,
+        brokers: stack.kafkaBrokers,
+        type,
         logger: memoryLogger(),
+        // retried long enough that the stop comes in the middle of its retries, never after a dead letter
+        consumer: { retry: { attempts: 1000, initialBackoff: '100ms', maxBackoff: '200ms' } },
       });
     // offset 0: a; 1: held; 2–11: ten ticks of two other keys
     const ticks: Tick[] = [

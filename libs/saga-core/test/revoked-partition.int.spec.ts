@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { ensureTopics } from '@sagaflow/outbox-relay';
 import { waitFor } from '@sagaflow/stack';
-import { Pool } from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { OnEvent, SagaflowRuntime, type MessageContext } from '../src/index';
-import { tickRecord, tickSchemaSql, tickType, type Tick } from './batch-app/batch-app';
+import { OnEvent, type MessageContext, type SagaflowRuntime } from '../src/index';
+import { createTickTable, tickRecord, tickRuntime, tickType, type Tick } from './batch-app/batch-app';
 import { batchSuites, type Suite } from './batch-app/batch-suite';
 import { memoryLogger } from './sample-app/services';
 import './support/provided-context';
@@ -35,12 +34,10 @@ describe('Rebalance mid-batch: a revoked partition stops taking new records at o
     topic = `${s.topic}.two`;
     await ensureTopics(kafka, [{ topic, numPartitions: 2 }]);
     const type = tickType(topic);
-    const setup = new Pool({ connectionString: s.pool.options.connectionString!, max: 1 });
-    await setup.query(tickSchemaSql);
-    await setup.query(
+    await createTickTable(s.pool.options.connectionString!);
+    await s.pool.query(
       'alter table tick_applied add column member text, add column at timestamptz not null default clock_timestamp()',
     );
-    await setup.end();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let held = false;
@@ -68,15 +65,14 @@ describe('Rebalance mid-batch: a revoked partition stops taking new records at o
           );
         }
       }
-      const runtime = new SagaflowRuntime({
+      const runtime = tickRuntime({
         service: s!.service,
         databaseUrl: s!.pool.options.connectionString!,
-        kafka: { brokers: stack.kafkaBrokers, clientId: `member-${name}-${randomBytes(3).toString('hex')}` },
-        codec: { kind: 'json' },
-        catalog: [type],
+        brokers: stack.kafkaBrokers,
+        clientId: `member-${name}-${randomBytes(3).toString('hex')}`,
+        type,
         // one record per transaction, so "the records after the held one" are transactions of their own
-        consumer: { maxRecordsPerTransaction: 1, sessionTimeout: '10s', heartbeatInterval: '500ms' },
-        deadlines: { enabled: false },
+        consumer: { maxRecordsPerTransaction: 1, heartbeatInterval: '500ms' },
         relay: { enabled: false },
         logger,
       });

@@ -114,14 +114,7 @@ export class OutboxRelay {
       // walking the pending index in id order. No relay query needs a sort, so rule sorting out.
       options: '-c enable_sort=off',
     });
-    watchConnectionErrors(this.pool, (error, checkedOut) =>
-      this.log.warn(
-        checkedOut ? 'database connection lost while in use' : 'idle database connection failed',
-        {
-          error,
-        },
-      ),
-    );
+    watchConnectionErrors(this.pool, (message, error) => this.log.warn(message, { error }));
     this.lock = new LeaderLock({
       databaseUrl: this.config.databaseUrl,
       checkIntervalMs: this.config.leaderCheckMs,

@@ -126,12 +126,7 @@ export class SagaflowRuntime {
       max: c.database.poolSize,
       application_name: c.service,
     });
-    watchConnectionErrors(this.pool, (error, checkedOut) =>
-      this.logger.warn(
-        checkedOut ? 'database connection lost while in use' : 'idle database connection failed',
-        { error },
-      ),
-    );
+    watchConnectionErrors(this.pool, (message, error) => this.logger.warn(message, { error }));
     this.writer = new OutboxWriter({ source: c.service, catalog: this.catalog });
     this.notifier = new OutboxNotifier(this.pool, {
       onError: (error) => this.logger.debug('could not notify the relay; its poll finds the rows', { error }),

@@ -12,6 +12,7 @@ import {
   SagaflowRuntime,
   type Duration,
   type MessageContext,
+  type SagaflowConfig,
   type SagaflowLogger,
 } from '../../src/index';
 
@@ -63,6 +64,60 @@ export function tickRecord(type: MessageType<Tick>, tick: Tick, messageId = newM
   };
 }
 
+/** Records a tick as applied, in the handler's transaction. */
+export async function recordTick(ctx: MessageContext, tick: Tick): Promise<void> {
+  await ctx.client.query('insert into tick_applied (key, seq, message_id) values ($1, $2, $3)', [
+    tick.key,
+    tick.seq,
+    ctx.headers.messageId,
+  ]);
+}
+
+/** Creates the reaction's table in the service's database. */
+export async function createTickTable(databaseUrl: string): Promise<void> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    await pool.query(tickSchemaSql);
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * A runtime of the batch suites: the JSON codec, no deadlines, and `consumer` over the suites' defaults
+ * (two attempts 20–50 ms apart, a 10 s session, a 1 s heartbeat).
+ */
+export function tickRuntime(options: {
+  service: string;
+  databaseUrl: string;
+  brokers: string[];
+  type: MessageType<Tick>;
+  logger: SagaflowLogger;
+  consumer?: SagaflowConfig['consumer'];
+  clientId?: string;
+  relay?: SagaflowConfig['relay'];
+}): SagaflowRuntime {
+  return new SagaflowRuntime({
+    service: options.service,
+    databaseUrl: options.databaseUrl,
+    kafka: {
+      brokers: options.brokers,
+      ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
+    },
+    codec: { kind: 'json' },
+    catalog: [options.type],
+    consumer: {
+      retry: { attempts: 2, initialBackoff: '20ms', maxBackoff: '50ms' },
+      sessionTimeout: '10s',
+      heartbeatInterval: '1s',
+      ...options.consumer,
+    },
+    deadlines: { enabled: false },
+    ...(options.relay === undefined ? {} : { relay: options.relay }),
+    logger: options.logger,
+  });
+}
+
 /** A service with one reaction that records each tick and throws on a poison one. */
 export function tickService(options: {
   service: string;
@@ -77,33 +132,17 @@ export function tickService(options: {
     @OnEvent(options.type)
     async apply(tick: Tick, ctx: MessageContext): Promise<void> {
       if (tick.poison) throw new Error(`tick ${tick.key}/${tick.seq} is poison`);
-      await ctx.client.query('insert into tick_applied (key, seq, message_id) values ($1, $2, $3)', [
-        tick.key,
-        tick.seq,
-        ctx.headers.messageId,
-      ]);
+      await recordTick(ctx, tick);
     }
   }
-  const runtime = new SagaflowRuntime({
-    service: options.service,
-    databaseUrl: options.databaseUrl,
-    kafka: { brokers: options.brokers },
-    codec: { kind: 'json' },
-    catalog: [options.type],
-    consumer: {
-      retry: { attempts: 2, initialBackoff: '20ms', maxBackoff: '50ms' },
-      sessionTimeout: options.sessionTimeout ?? '10s',
-      heartbeatInterval: '1s',
-    },
-    deadlines: { enabled: false },
-    logger: options.logger,
+  const runtime = tickRuntime({
+    ...options,
+    ...(options.sessionTimeout === undefined ? {} : { consumer: { sessionTimeout: options.sessionTimeout } }),
   });
   return {
     runtime,
     start: async () => {
-      const pool = new Pool({ connectionString: options.databaseUrl, max: 1 });
-      await pool.query(tickSchemaSql);
-      await pool.end();
+      await createTickTable(options.databaseUrl);
       await runtime.start({ participants: [new TickReaction()] });
     },
   };

@@ -55,12 +55,7 @@ export class DatabaseModule {
             });
             // a connection lost while idle or checked out is logged; unheard, pg's error would end the process
             const logger = options.logger ?? new JsonLogger(options.schema);
-            watchConnectionErrors(pool, (error, checkedOut) =>
-              logger.warn(
-                checkedOut ? 'database connection lost while in use' : 'idle database connection failed',
-                { error },
-              ),
-            );
+            watchConnectionErrors(pool, (message, error) => logger.warn(message, { error }));
             try {
               await runServiceMigrations(pool, options.schema, options.migrations);
             } catch (e) {
